@@ -1,0 +1,68 @@
+//! Cost of signing one documented request with each scheme (the pure signers, no HTTP).
+
+use std::time::{Duration, SystemTime};
+
+use criterion::{Criterion, black_box, criterion_group, criterion_main};
+use snapspec_auth::{AlibabaCredentials, HuaweiCredentials, SignableRequest, alibaba, huawei};
+
+fn signing(c: &mut Criterion) {
+    let time = SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_000_000);
+    let css_url = url::Url::parse(
+        "https://css.cn-north-4.myhuaweicloud.com/v1.0/6204a5bd270343b5885144cf9c8c158d/clusters/ea244205-d641-45d9-9dcb-ab2236bcd07e/index_snapshot",
+    )
+    .unwrap();
+    let css_body = br#"{"name":"snapshot_001","indices":"myindex1,myindex2","description":""}"#;
+    let css_headers = vec![("Content-Type".to_string(), "application/json".to_string())];
+    let huawei_credentials = HuaweiCredentials::new("HPUAEXAMPLEAK0000001", "ExampleSecretKey")
+        .with_project_id("6204a5bd270343b5885144cf9c8c158d");
+    c.bench_function("huawei SDK-HMAC-SHA256, CSS documented request", |b| {
+        b.iter(|| {
+            let request = SignableRequest {
+                method: "POST",
+                url: &css_url,
+                headers: &css_headers,
+                body: css_body,
+            };
+            black_box(huawei::sign(black_box(&request), &huawei_credentials, time))
+        })
+    });
+
+    let es_url = url::Url::parse(
+        "https://elasticsearch.cn-hangzhou.aliyuncs.com/openapi/instances/es-cn-n6w1o1x0w001c%2A%2A%2A%2A/snapshot-repos",
+    )
+    .unwrap();
+    let es_body = br#"{"repoPath":"es-cn-4591jumei000u****"}"#;
+    let es_headers = vec![
+        ("content-type".to_string(), "application/json".to_string()),
+        ("accept".to_string(), "application/json".to_string()),
+    ];
+    let alibaba_credentials =
+        AlibabaCredentials::new("LTAI5tExampleKeyId0001", "ExampleAccessKeySecret");
+    let operation = alibaba::Operation {
+        action: "AddSnapshotRepo",
+        version: "2017-06-13",
+    };
+    c.bench_function(
+        "alibaba ACS3-HMAC-SHA256, AddSnapshotRepo documented request",
+        |b| {
+            b.iter(|| {
+                let request = SignableRequest {
+                    method: "POST",
+                    url: &es_url,
+                    headers: &es_headers,
+                    body: es_body,
+                };
+                black_box(alibaba::sign(
+                    black_box(&request),
+                    operation,
+                    &alibaba_credentials,
+                    time,
+                    "3f2a9c1e7b6d4a0f8e5c2b1a9d8e7f60",
+                ))
+            })
+        },
+    );
+}
+
+criterion_group!(benches, signing);
+criterion_main!(benches);

@@ -1,0 +1,38 @@
+//! Percent-encoding as the vendors' SDKs do it (Python's `urllib.parse.quote`).
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+
+/// Everything but `A-Z a-z 0-9 _ . - ~`: `quote(s, safe='~')`.
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'-')
+    .remove(b'~');
+
+/// `quote(s, safe='~')`: RFC 3986 unreserved characters stay, everything else is `%XX` (UTF-8).
+pub(crate) fn quote(s: &str) -> String {
+    utf8_percent_encode(s, UNRESERVED).to_string()
+}
+
+/// `unquote(s)`: `%XX` sequences decoded as UTF-8 (invalid sequences replaced, as Python does).
+pub(crate) fn unquote(s: &str) -> String {
+    percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
+/// Query parameters decoded as `parse_qsl` decodes them (`+` is a space).
+pub(crate) fn query_pairs(url: &url::Url) -> Vec<(String, String)> {
+    url.query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quote_keeps_only_unreserved_characters() {
+        assert_eq!(quote("a b*~/é-_."), "a%20b%2A~%2F%C3%A9-_.");
+        assert_eq!(unquote("a%20b%2A~%2F%C3%A9"), "a b*~/é");
+    }
+}

@@ -1,0 +1,431 @@
+//! `snapspec`: call the cloud snapshot APIs from the command line, on snapspec's signed clients.
+
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+use snapspec_runtime::{ClientError, ConfigError, FieldError, RequestSigner, VendorError};
+
+const EXIT_CODES: &str = "\
+Exit status:
+  0  the service accepted the request; its answer is printed on stdout as JSON
+  1  the service refused the request; its code, message and request id are printed on stderr
+  2  invalid arguments: a value breaks a documented rule (nothing was sent)
+  3  configuration: missing credentials, bad region or endpoint
+  4  the service could not be reached, or answered something unreadable";
+
+/// Call cloud snapshot APIs (Huawei Cloud CSS and DWS, Alibaba Cloud Elasticsearch) with signed
+/// requests.
+///
+/// Credentials come from the official SDKs' environment variables: HUAWEICLOUD_SDK_AK,
+/// HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_PROJECT_ID, HUAWEICLOUD_SDK_SECURITY_TOKEN for Huawei Cloud;
+/// ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN for
+/// Alibaba Cloud.
+#[derive(Debug, Parser)]
+#[command(name = "snapspec", version, after_help = EXIT_CODES)]
+struct Cli {
+    #[command(flatten)]
+    common: CommonOptions,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options every API subcommand accepts, before or after the subcommand.
+#[derive(Debug, Args)]
+struct CommonOptions {
+    /// Region id, e.g. cn-north-4 (Huawei Cloud) or cn-hangzhou (Alibaba Cloud). Required unless
+    /// --endpoint is given.
+    #[arg(long, global = true, value_name = "REGION")]
+    region: Option<String>,
+    /// Huawei Cloud project id [default: HUAWEICLOUD_SDK_PROJECT_ID].
+    #[arg(long, global = true, value_name = "ID")]
+    project_id: Option<String>,
+    /// Send requests to this endpoint instead of the region's, e.g. the snapspec emulator at
+    /// http://127.0.0.1:8080. Plain http is accepted, with a warning unless the host is loopback.
+    #[arg(long, global = true, value_name = "URL")]
+    endpoint: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Huawei Cloud CSS (Cloud Search Service).
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Css(CssCommand),
+    /// Huawei Cloud GaussDB(DWS).
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Dws(DwsCommand),
+    /// Alibaba Cloud Elasticsearch (API version 2017-06-13).
+    #[command(subcommand, name = "alibaba-es", after_help = EXIT_CODES)]
+    AlibabaEs(AlibabaEsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum CssCommand {
+    /// Create a manual snapshot of a cluster's indices
+    /// (POST /v1.0/{project_id}/clusters/{cluster_id}/index_snapshot).
+    #[command(after_help = EXIT_CODES)]
+    CreateSnapshot {
+        /// Id of the cluster to back up.
+        #[arg(long, value_name = "ID")]
+        cluster_id: String,
+        /// Snapshot name: 4 to 64 characters, starting with a letter; lowercase letters, digits,
+        /// `-` and `_` only.
+        #[arg(long)]
+        name: String,
+        /// Snapshot description: at most 256 characters, without `<` or `>`.
+        #[arg(long, value_name = "TEXT")]
+        description: Option<String>,
+        /// Indices to back up, comma-separated (`*` matches several); all indices when omitted.
+        /// At most 1024 characters, without spaces, uppercase letters or any of "\<|>/?.
+        #[arg(long, value_name = "LIST")]
+        indices: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DwsCommand {
+    /// Create a manual snapshot of a cluster (POST /v1.0/{project_id}/snapshots).
+    #[command(after_help = EXIT_CODES)]
+    CreateSnapshot {
+        /// Id of the cluster to snapshot.
+        #[arg(long, value_name = "ID")]
+        cluster_id: String,
+        /// Snapshot name: 4 to 64 characters, starting with a letter; letters (any case), digits,
+        /// `-` and `_` only.
+        #[arg(long)]
+        name: String,
+        /// Snapshot description: at most 256 characters, without any of !<>'=&".
+        #[arg(long, value_name = "TEXT")]
+        description: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AlibabaEsCommand {
+    /// Create a cross-cluster OSS snapshot reference repository on an instance
+    /// (AddSnapshotRepo, POST /openapi/instances/{InstanceId}/snapshot-repos).
+    #[command(after_help = EXIT_CODES)]
+    AddSnapshotRepo {
+        /// The destination instance, on which the repository is created.
+        #[arg(long, value_name = "ID")]
+        instance_id: String,
+        /// The source instance whose snapshots become restorable.
+        #[arg(long, value_name = "ID")]
+        repo_path: String,
+    },
+}
+
+/// Why a command failed; each kind has its own exit status.
+#[derive(Debug)]
+enum Failure {
+    Refused(VendorError),
+    InvalidArgument(String),
+    Configuration(String),
+    Transport(String),
+}
+
+impl Failure {
+    fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Refused(_) => 1,
+            Failure::InvalidArgument(_) => 2,
+            Failure::Configuration(_) => 3,
+            Failure::Transport(_) => 4,
+        }
+    }
+}
+
+impl From<ConfigError> for Failure {
+    fn from(e: ConfigError) -> Self {
+        Failure::Configuration(e.to_string())
+    }
+}
+
+impl From<snapspec_auth::ConfigError> for Failure {
+    fn from(e: snapspec_auth::ConfigError) -> Self {
+        Failure::Configuration(e.to_string())
+    }
+}
+
+impl From<FieldError> for Failure {
+    fn from(e: FieldError) -> Self {
+        Failure::InvalidArgument(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(4);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(answer) => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&answer).expect("a JSON value serializes")
+            );
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            report(&failure);
+            ExitCode::from(failure.exit_code())
+        }
+    }
+}
+
+fn report(failure: &Failure) {
+    match failure {
+        Failure::Refused(vendor) => {
+            eprintln!(
+                "error: the service refused the request (HTTP {})",
+                vendor.status
+            );
+            eprintln!("  code: {}", vendor.code.as_deref().unwrap_or("(none)"));
+            eprintln!(
+                "  message: {}",
+                vendor.message.as_deref().unwrap_or("(none)")
+            );
+            eprintln!(
+                "  request id: {}",
+                vendor.request_id.as_deref().unwrap_or("(none)")
+            );
+            if vendor.retryable {
+                eprintln!("  a retry may succeed");
+            }
+        }
+        Failure::InvalidArgument(message) => eprintln!("error: {message}\n  nothing was sent"),
+        Failure::Configuration(message) => eprintln!("error: {message}"),
+        Failure::Transport(message) => eprintln!("error: {message}"),
+    }
+}
+
+async fn run(cli: Cli) -> Result<Value, Failure> {
+    let common = &cli.common;
+    // Checked first, so that its warning shows even when a value is refused afterwards.
+    let endpoint_override = endpoint(common)?;
+    match cli.command {
+        Command::Css(CssCommand::CreateSnapshot {
+            cluster_id,
+            name,
+            description,
+            indices,
+        }) => {
+            let body: snapspec_css::types::CreateSnapshotReq = from_fields(&[
+                ("name", Some(name)),
+                ("description", description),
+                ("indices", indices),
+            ])?;
+            let signer = huawei_signer(common)?;
+            let project_id = project_id(&signer)?;
+            let client = match endpoint_override {
+                Some(url) => snapspec_css::Client::with_endpoint(&url, signer)?,
+                None => snapspec_css::Client::for_region(region(common)?, signer)?,
+            };
+            let sent = client
+                .create_snapshot()
+                .project_id(project_id)
+                .cluster_id(cluster_id)
+                .body(body)
+                .send()
+                .await;
+            answer(sent).await
+        }
+        Command::Dws(DwsCommand::CreateSnapshot {
+            cluster_id,
+            name,
+            description,
+        }) => {
+            let snapshot = object(&[
+                ("name", Some(name)),
+                ("cluster_id", Some(cluster_id)),
+                ("description", description),
+            ]);
+            let body: snapspec_dws::types::CreateSnapshotRequestBody =
+                snapspec_runtime::from_json(json!({ "snapshot": snapshot }))?;
+            let signer = huawei_signer(common)?;
+            let project_id = project_id(&signer)?;
+            let client = match endpoint_override {
+                Some(url) => snapspec_dws::Client::with_endpoint(&url, signer)?,
+                None => snapspec_dws::Client::for_region(region(common)?, signer)?,
+            };
+            answer(
+                client
+                    .create_snapshot()
+                    .project_id(project_id)
+                    .body(body)
+                    .send()
+                    .await,
+            )
+            .await
+        }
+        Command::AlibabaEs(AlibabaEsCommand::AddSnapshotRepo {
+            instance_id,
+            repo_path,
+        }) => {
+            let body: snapspec_alibaba_es::types::AddSnapshotRepoRequest =
+                from_fields(&[("repoPath", Some(repo_path))])?;
+            let credentials =
+                snapspec_auth::AlibabaCredentials::from_env(&snapspec_runtime::process_env)?;
+            let signer = RequestSigner::alibaba(credentials, ALIBABA_ES_API_VERSION);
+            let client = match endpoint_override {
+                Some(url) => snapspec_alibaba_es::Client::with_endpoint(&url, signer)?,
+                None => snapspec_alibaba_es::Client::for_region(region(common)?, signer)?,
+            };
+            answer(
+                client
+                    .add_snapshot_repo()
+                    .instance_id(instance_id)
+                    .body(body)
+                    .send()
+                    .await,
+            )
+            .await
+        }
+    }
+}
+
+/// `x-acs-version` of the Elasticsearch API, as the spec's `info.version` states it.
+const ALIBABA_ES_API_VERSION: &str = "2017-06-13";
+
+/// A JSON object of the fields that were given.
+fn object(fields: &[(&str, Option<String>)]) -> Value {
+    let map: Map<String, Value> = fields
+        .iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| (k.to_string(), Value::from(v.as_str()))))
+        .collect();
+    Value::Object(map)
+}
+
+/// A request body from the given fields, checked against the spec's rules (naming the field).
+fn from_fields<T: serde::de::DeserializeOwned>(
+    fields: &[(&str, Option<String>)],
+) -> Result<T, Failure> {
+    Ok(snapspec_runtime::from_json(object(fields))?)
+}
+
+fn region(common: &CommonOptions) -> Result<&str, Failure> {
+    common.region.as_deref().ok_or_else(|| {
+        Failure::InvalidArgument(
+            "--region is required unless --endpoint is given (e.g. --region cn-north-4)".into(),
+        )
+    })
+}
+
+/// The endpoint override, with a warning when requests would travel in clear text to another
+/// machine.
+fn endpoint(common: &CommonOptions) -> Result<Option<String>, Failure> {
+    let Some(url) = &common.endpoint else {
+        return Ok(None);
+    };
+    let checked = snapspec_runtime::check_endpoint(url)?;
+    if let Some(warning) = plain_http_warning(&checked) {
+        eprintln!("{warning}");
+    }
+    Ok(Some(checked))
+}
+
+/// A warning for a plain `http://` endpoint whose host is not loopback (the emulator listens on
+/// loopback; anything else would carry signed requests unencrypted).
+fn plain_http_warning(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("http://")?;
+    let authority = rest.split('/').next().unwrap_or("");
+    let host = match authority.strip_prefix('[') {
+        Some(bracketed) => bracketed.split(']').next().unwrap_or(""),
+        None => authority.split(':').next().unwrap_or(""),
+    };
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    (!loopback).then(|| format!("warning: {url} is plain http to a host that is not loopback: requests travel unencrypted"))
+}
+
+fn huawei_signer(common: &CommonOptions) -> Result<RequestSigner, Failure> {
+    let mut credentials =
+        snapspec_auth::HuaweiCredentials::from_env(&snapspec_runtime::process_env)?;
+    if let Some(project_id) = &common.project_id {
+        credentials = credentials.with_project_id(project_id.clone());
+    }
+    Ok(RequestSigner::huawei(credentials))
+}
+
+fn project_id(signer: &RequestSigner) -> Result<String, Failure> {
+    signer.project_id().map(str::to_string).ok_or_else(|| {
+        Failure::Configuration(
+            "no project id: pass --project-id or set HUAWEICLOUD_SDK_PROJECT_ID".into(),
+        )
+    })
+}
+
+/// The service's answer as JSON, or the failure it amounts to.
+async fn answer<T: Serialize, E: Serialize + std::fmt::Debug>(
+    sent: Result<snapspec_runtime::__private::progenitor_client::ResponseValue<T>, ClientError<E>>,
+) -> Result<Value, Failure> {
+    match sent {
+        Ok(response) => serde_json::to_value(response.into_inner())
+            .map_err(|e| Failure::Transport(e.to_string())),
+        Err(ClientError::InvalidRequest(message)) => Err(Failure::InvalidArgument(message)),
+        Err(error) => match snapspec_runtime::into_vendor_error(error).await {
+            Ok(vendor) => Err(Failure::Refused(vendor)),
+            Err(other) => Err(Failure::Transport(other.to_string())),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_is_warned_about_unless_the_host_is_loopback() {
+        for quiet in [
+            "http://127.0.0.1:8080",
+            "http://localhost:1",
+            "http://[::1]:8080",
+            "https://css.cn-north-4.myhuaweicloud.com",
+        ] {
+            assert_eq!(plain_http_warning(quiet), None, "{quiet}");
+        }
+        for loud in [
+            "http://10.0.0.5:8080",
+            "http://emulator.internal",
+            "http://[2001:db8::1]:80",
+        ] {
+            assert!(
+                plain_http_warning(loud).is_some_and(|w| w.contains(loud)),
+                "{loud}"
+            );
+        }
+    }
+
+    #[test]
+    fn common_options_are_accepted_after_the_subcommand() {
+        let cli = Cli::try_parse_from([
+            "snapspec",
+            "css",
+            "create-snapshot",
+            "--region",
+            "cn-north-4",
+            "--cluster-id",
+            "c",
+            "--name",
+            "snapshot_001",
+            "--project-id",
+            "p",
+            "--endpoint",
+            "http://127.0.0.1:1",
+        ])
+        .unwrap();
+        assert_eq!(cli.common.region.as_deref(), Some("cn-north-4"));
+        assert_eq!(cli.common.project_id.as_deref(), Some("p"));
+        assert_eq!(cli.common.endpoint.as_deref(), Some("http://127.0.0.1:1"));
+    }
+}

@@ -1,0 +1,471 @@
+//! How a snapspec OpenAPI spec becomes Rust.
+//!
+//! This crate is the one place that defines the path from `spec/*.yaml` to generated client code:
+//! parsing the spec, refusing shapes progenitor cannot generate (it would panic), the progenitor
+//! settings, and formatting. The client crates' build scripts call [`build_client`]; `cargo xtask
+//! check` calls [`load_spec`], [`shape_problems`] and [`generate`] so that a spec the build would
+//! reject is reported by the xtask first, with a JSON pointer.
+
+#![deny(missing_docs)]
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use openapiv3::{OpenAPI, ReferenceOr, StatusCode};
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+
+/// The Rust type every generated `Client` carries as its inner value: it signs each request in
+/// the `ClientHooks::pre` hook that the client crates implement with
+/// `snapspec_runtime::huawei_client!` or `alibaba_client!`.
+pub const CLIENT_INNER_TYPE: &str = "snapspec_runtime::RequestSigner";
+
+/// Why a spec could not be turned into Rust.
+#[derive(Debug)]
+pub enum CodegenError {
+    /// The text is not YAML/JSON, or not an OpenAPI 3.0 document.
+    Parse {
+        /// What the parser said, with its line and column where it gave one.
+        message: String,
+    },
+    /// The spec parsed but has a shape progenitor cannot generate.
+    Shape(Vec<ShapeProblem>),
+    /// progenitor refused the spec (or panicked on it).
+    Generator {
+        /// progenitor's own message.
+        message: String,
+    },
+    /// The generated tokens are not valid Rust (a progenitor bug).
+    Format {
+        /// syn's message.
+        message: String,
+    },
+    /// Reading the spec or writing the generated file failed.
+    Io {
+        /// The file concerned.
+        path: PathBuf,
+        /// The operating system's message.
+        message: String,
+    },
+}
+
+impl fmt::Display for CodegenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CodegenError::Parse { message } => {
+                write!(f, "the spec is not valid OpenAPI 3.0: {message}")
+            }
+            CodegenError::Shape(problems) => {
+                write!(
+                    f,
+                    "the spec has {} shape problem(s) progenitor cannot generate:",
+                    problems.len()
+                )?;
+                for problem in problems {
+                    write!(f, "\n  - {problem}")?;
+                }
+                Ok(())
+            }
+            CodegenError::Generator { message } => {
+                write!(f, "progenitor refused the spec: {message}")
+            }
+            CodegenError::Format { message } => {
+                write!(
+                    f,
+                    "progenitor produced code that does not parse as Rust: {message}"
+                )
+            }
+            CodegenError::Io { path, message } => write!(f, "{}: {message}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for CodegenError {}
+
+/// One place where a spec leaves the shapes progenitor can generate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShapeProblem {
+    /// JSON pointer into the spec (`/paths/~1v1.0~1{project_id}~1snapshots/post/responses`).
+    pub pointer: String,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// What progenitor needs there.
+    pub expected: String,
+    /// What the spec has there.
+    pub found: String,
+}
+
+impl fmt::Display for ShapeProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} at {} (expected {}, found {})",
+            self.message, self.pointer, self.expected, self.found
+        )
+    }
+}
+
+/// Parses a spec from YAML (or JSON, which is YAML) into an OpenAPI 3.0 document.
+pub fn load_spec(text: &str) -> Result<OpenAPI, CodegenError> {
+    let spec: OpenAPI = serde_yaml::from_str(text).map_err(|e| CodegenError::Parse {
+        message: match e.location() {
+            Some(at) => format!("line {}, column {}: {e}", at.line(), at.column()),
+            None => e.to_string(),
+        },
+    })?;
+    if !spec.openapi.starts_with("3.0.") {
+        return Err(CodegenError::Parse {
+            message: format!(
+                "`openapi: {}` is not supported: progenitor generates OpenAPI 3.0.x only; write `openapi: 3.0.3`",
+                spec.openapi
+            ),
+        });
+    }
+    Ok(spec)
+}
+
+/// Escapes one JSON pointer segment (RFC 6901).
+pub fn pointer_segment(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// Media types progenitor serializes as JSON. `+json` suffixes are not among them.
+fn is_json_media_type(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or("").trim();
+    essence.eq_ignore_ascii_case("application/json")
+}
+
+/// A comparable description of a response's body: its schema as JSON, or `no body`.
+fn response_body_key(spec: &OpenAPI, response: &ReferenceOr<openapiv3::Response>) -> String {
+    let resolved = match response {
+        ReferenceOr::Item(item) => Some(item),
+        ReferenceOr::Reference { reference } => reference
+            .strip_prefix("#/components/responses/")
+            .and_then(|name| spec.components.as_ref()?.responses.get(name))
+            .and_then(|r| match r {
+                ReferenceOr::Item(item) => Some(item),
+                ReferenceOr::Reference { .. } => None,
+            }),
+    };
+    match resolved {
+        None => "an unresolved response reference".to_string(),
+        Some(resp) => match resp.content.values().next().and_then(|m| m.schema.as_ref()) {
+            None => "no body".to_string(),
+            Some(ReferenceOr::Reference { reference }) => reference.clone(),
+            Some(schema) => serde_json::to_string(schema).unwrap_or_default(),
+        },
+    }
+}
+
+/// Lists every place where `spec` has a shape progenitor 0.15 cannot generate: a missing or
+/// duplicate operationId, more than one request media type or a non-JSON one, success responses
+/// with different bodies, error responses with different bodies.
+pub fn shape_problems(spec: &OpenAPI) -> Vec<ShapeProblem> {
+    let mut problems = Vec::new();
+    let mut seen_ids: BTreeMap<&str, String> = BTreeMap::new();
+    for (path, item) in &spec.paths.paths {
+        let ReferenceOr::Item(item) = item else {
+            problems.push(ShapeProblem {
+                pointer: format!("/paths/{}", pointer_segment(path)),
+                message: "path item is a reference".into(),
+                expected: "an inline path item".into(),
+                found: "a $ref".into(),
+            });
+            continue;
+        };
+        for (method, op) in item.iter() {
+            let at = format!("/paths/{}/{method}", pointer_segment(path));
+            match op.operation_id.as_deref() {
+                None => problems.push(ShapeProblem {
+                    pointer: at.clone(),
+                    message: "operation has no operationId".into(),
+                    expected: "an operationId (it names the generated method)".into(),
+                    found: "none".into(),
+                }),
+                Some(id) => {
+                    if let Some(first) = seen_ids.get(id) {
+                        problems.push(ShapeProblem {
+                            pointer: format!("{at}/operationId"),
+                            message: format!("operationId `{id}` is used twice"),
+                            expected: "a unique operationId".into(),
+                            found: format!("the same id as {first}"),
+                        });
+                    } else {
+                        seen_ids.insert(id, format!("{at}/operationId"));
+                    }
+                }
+            }
+            if let Some(ReferenceOr::Item(body)) = &op.request_body {
+                let types: Vec<&String> = body.content.keys().collect();
+                if types.len() != 1 {
+                    problems.push(ShapeProblem {
+                        pointer: format!("{at}/requestBody/content"),
+                        message: "request body must have exactly one media type".into(),
+                        expected: "1 media type".into(),
+                        found: format!("{} ({})", types.len(), join(&types)),
+                    });
+                } else if !is_json_media_type(types[0]) {
+                    problems.push(ShapeProblem {
+                        pointer: format!("{at}/requestBody/content/{}", pointer_segment(types[0])),
+                        message: "request media type is not JSON".into(),
+                        expected: "application/json".into(),
+                        found: types[0].clone(),
+                    });
+                }
+            }
+            let mut success: Vec<(String, String)> = Vec::new();
+            let mut failure: Vec<(String, String)> = Vec::new();
+            for (status, response) in &op.responses.responses {
+                let (label, class) = match status {
+                    StatusCode::Code(code) => (code.to_string(), code / 100),
+                    StatusCode::Range(range) => (format!("{range}XX"), *range),
+                };
+                let entry = (label, response_body_key(spec, response));
+                match class {
+                    2 => success.push(entry),
+                    4 | 5 => failure.push(entry),
+                    _ => {}
+                }
+            }
+            for (kind, group) in [("success", &success), ("error", &failure)] {
+                if let Some((first_status, first_body)) = group.first() {
+                    for (status, body) in &group[1..] {
+                        if body != first_body {
+                            problems.push(ShapeProblem {
+                                pointer: format!("{at}/responses/{status}"),
+                                message: format!(
+                                    "{kind} responses of one operation must share one body type"
+                                ),
+                                expected: format!("{first_body} (as in response {first_status})"),
+                                found: body.clone(),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+    problems
+}
+
+fn join(items: &[&String]) -> String {
+    items
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The progenitor settings every snapspec client is generated with: builder-style calls, one
+/// `Client` per API, a [`CLIENT_INNER_TYPE`] inner value, and `ClientHooks` implemented by hand
+/// in the client crate (it signs every request).
+pub fn generation_settings() -> GenerationSettings {
+    let inner: syn::Type =
+        syn::parse_str(CLIENT_INNER_TYPE).expect("CLIENT_INNER_TYPE is a Rust type");
+    let mut settings = GenerationSettings::default();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged)
+        .with_inner_type(quote::quote!(#inner))
+        .with_hooks(HooksMode::Expected)
+        .with_derive("PartialEq");
+    settings
+}
+
+/// Generates the formatted Rust source of a client for `spec`.
+///
+/// Shape problems are reported before progenitor sees the spec; a progenitor panic is caught and
+/// returned as [`CodegenError::Generator`].
+pub fn generate(spec: &OpenAPI) -> Result<String, CodegenError> {
+    let problems = shape_problems(spec);
+    if !problems.is_empty() {
+        return Err(CodegenError::Shape(problems));
+    }
+    let settings = generation_settings();
+    let tokens = std::panic::catch_unwind(|| {
+        let mut generator = Generator::new(&settings);
+        generator.generate_tokens(spec)
+    });
+    let tokens = match tokens {
+        Ok(Ok(tokens)) => tokens,
+        Ok(Err(e)) => {
+            return Err(CodegenError::Generator {
+                message: e.to_string(),
+            });
+        }
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "progenitor panicked".to_string());
+            return Err(CodegenError::Generator { message });
+        }
+    };
+    let file: syn::File = syn::parse2(tokens).map_err(|e| CodegenError::Format {
+        message: e.to_string(),
+    })?;
+    Ok(prettyplease::unparse(&file))
+}
+
+/// Reads and generates the client for the spec at `path`.
+pub fn generate_file(path: &Path) -> Result<String, CodegenError> {
+    let text = std::fs::read_to_string(path).map_err(|e| CodegenError::Io {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    generate(&load_spec(&text)?)
+}
+
+/// The whole job of a client crate's `build.rs`: generate the client for `spec_path` (relative to
+/// the crate's manifest directory) into `$OUT_DIR/codegen.rs`, and tell cargo to rerun only when
+/// that spec changes. On failure it prints what went wrong and where, and exits non-zero.
+pub fn build_client(spec_path: &str) {
+    let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"));
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("run by cargo"));
+    let spec = manifest_dir.join(spec_path);
+    println!("cargo:rerun-if-changed={}", spec.display());
+    let write = |name: &str, code: &str| {
+        let out = out_dir.join(name);
+        write_atomically(&out, code.as_bytes()).map_err(|e| CodegenError::Io {
+            path: out.clone(),
+            message: e.to_string(),
+        })
+    };
+    let result = std::fs::read_to_string(&spec)
+        .map_err(|e| CodegenError::Io {
+            path: spec.clone(),
+            message: e.to_string(),
+        })
+        .and_then(|text| load_spec(&text))
+        .and_then(|parsed| {
+            write("codegen.rs", &generate(&parsed)?)?;
+            write("operations.rs", &operation_table(&parsed))
+        });
+    if let Err(e) = result {
+        eprintln!(
+            "error: cannot generate the client from {}\n  {e}",
+            spec.display()
+        );
+        eprintln!("  help: run `cargo xtask check` for file:line diagnostics");
+        std::process::exit(1);
+    }
+}
+
+/// Rust source of `OPERATION_IDS`: for each operation, the snake_case name progenitor gives it
+/// in `OperationInfo::operation_id`, and the spec's own operationId (Alibaba's signer sends the
+/// latter as `x-acs-action`).
+pub fn operation_table(spec: &OpenAPI) -> String {
+    use heck::ToSnakeCase;
+    let mut code = String::from(
+        "/// (progenitor's snake_case operation name, the spec's operationId) of every operation.\n\
+         pub(crate) const OPERATION_IDS: &[(&str, &str)] = &[\n",
+    );
+    for (_, _, op) in spec.operations() {
+        if let Some(id) = &op.operation_id {
+            code.push_str(&format!("    ({:?}, {:?}),\n", id.to_snake_case(), id));
+        }
+    }
+    code.push_str("];\n");
+    code
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder, so that a reader never
+/// sees half a file.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TWO_SUCCESS_TYPES: &str = r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a:
+    post:
+      operationId: A
+      requestBody:
+        content:
+          application/json: {schema: {type: object}}
+          text/plain: {schema: {type: string}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: string}}}}
+        "201": {description: ok, content: {application/json: {schema: {type: integer}}}}
+  /b:
+    get:
+      operationId: A
+      responses:
+        "200": {description: ok}
+"#;
+
+    #[test]
+    fn shape_problems_names_each_defect_with_its_pointer() {
+        let spec = load_spec(TWO_SUCCESS_TYPES).unwrap();
+        let problems = shape_problems(&spec);
+        let pointers: Vec<&str> = problems.iter().map(|p| p.pointer.as_str()).collect();
+        assert_eq!(
+            pointers,
+            [
+                "/paths/~1a/post/requestBody/content",
+                "/paths/~1a/post/responses/201",
+                "/paths/~1b/get/operationId"
+            ]
+        );
+        assert!(matches!(generate(&spec), Err(CodegenError::Shape(p)) if p.len() == 3));
+    }
+
+    #[test]
+    fn openapi_31_is_refused_with_a_fix() {
+        let err =
+            load_spec("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n").unwrap_err();
+        assert!(err.to_string().contains("write `openapi: 3.0.3`"), "{err}");
+    }
+
+    #[test]
+    fn yaml_errors_carry_line_and_column() {
+        let err = load_spec("openapi: 3.0.3\ninfo: [\n").unwrap_err();
+        assert!(err.to_string().contains("line "), "{err}");
+    }
+
+    #[test]
+    fn operation_table_maps_progenitor_names_to_vendor_ids() {
+        let spec = load_spec(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      operationId: AddSnapshotRepo\n      responses: {'200': {description: ok}}\n",
+        )
+        .unwrap();
+        assert!(operation_table(&spec).contains(r#"("add_snapshot_repo", "AddSnapshotRepo"),"#));
+    }
+
+    #[test]
+    fn a_generatable_spec_becomes_formatted_rust() {
+        let spec = load_spec(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: GetA\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: string}}}}\n",
+        )
+        .unwrap();
+        let code = generate(&spec).unwrap();
+        assert!(code.contains("pub fn get_a(&self)"), "{code}");
+        assert!(code.contains("snapspec_runtime::RequestSigner"));
+    }
+}
+
+#[cfg(test)]
+mod workspace_specs {
+    #[test]
+    fn the_workspace_specs_generate() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../spec");
+        for api in ["css", "dws", "alibaba-es"] {
+            let path = root.join(format!("{api}.yaml"));
+            let code =
+                super::generate_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            if let Some(dir) = std::env::var_os("SNAPSPEC_DUMP_CODEGEN") {
+                std::fs::write(std::path::Path::new(&dir).join(format!("{api}.rs")), &code)
+                    .unwrap();
+            }
+        }
+    }
+}
