@@ -206,9 +206,7 @@ impl RequestSigner {
 type HeaderPairs = Vec<(String, String)>;
 
 /// The request's headers as pairs, and its body bytes.
-fn signable_parts(
-    request: &reqwest::Request,
-) -> Result<(HeaderPairs, Vec<u8>), SignError> {
+fn signable_parts(request: &reqwest::Request) -> Result<(HeaderPairs, Vec<u8>), SignError> {
     let headers = request
         .headers()
         .iter()

@@ -1,0 +1,409 @@
+//! Reading the vendor documentation pages: their JSON examples and their parameter tables.
+//!
+//! Three formats occur: Markdown with HTML `<table>`s (`*.md`), plain-text exports whose tables
+//! are `|`-separated (cells one per line, or rows one per line), and a plain-text export whose
+//! tables lost their separators (a caption line `Table N ... Parameter`, then one line per cell).
+//! Examples are JSON objects anywhere in the page, on one line or several; a table cell holding
+//! JSON counts too. Whether an example is a request or a response comes from the nearest
+//! preceding line that says so (`请求样例`, `Sample success responses`, `STATUS CODE 200`, ...).
+
+use regex::Regex;
+use serde_json::Value;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExampleKind {
+    Request,
+    Response,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageExample {
+    pub kind: ExampleKind,
+    pub value: Value,
+    /// 1-based line where the JSON starts.
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    Path,
+    Query,
+    Header,
+    Body,
+    Response,
+}
+
+impl Location {
+    pub fn name(self) -> &'static str {
+        match self {
+            Location::Path => "path",
+            Location::Query => "query",
+            Location::Header => "header",
+            Location::Body => "body",
+            Location::Response => "response",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageParameter {
+    /// Empty for the unnamed body parameter some pages document.
+    pub name: String,
+    pub location: Location,
+    /// `Some("Yes")`/`Some("No")` as the page states it; `None` when the table has no such column.
+    pub required: Option<String>,
+    /// The type as the page writes it (`String`, `Snapshot object`, ...).
+    pub type_name: String,
+    pub line: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Page {
+    pub examples: Vec<PageExample>,
+    pub parameters: Vec<PageParameter>,
+}
+
+pub fn read_page(text: &str, is_markdown: bool) -> Page {
+    let parameters = if is_markdown {
+        html_tables(text)
+    } else {
+        text_tables(text)
+    };
+    Page {
+        examples: examples(text),
+        parameters,
+    }
+}
+
+// ---------------------------------------------------------------- examples
+
+fn kind_hint(line: &str) -> Option<ExampleKind> {
+    let lower = line.to_lowercase();
+    const REQUEST: [&str; 6] = [
+        "请求样例",
+        "请求示例",
+        "request example",
+        "sample request",
+        "post ",
+        "sample code",
+    ];
+    const RESPONSE: [&str; 6] = [
+        "响应样例",
+        "响应示例",
+        "example response",
+        "sample success response",
+        "status code",
+        "http/1.1 200",
+    ];
+    if RESPONSE.iter().any(|w| lower.contains(w)) || lower.starts_with("状态码:") {
+        Some(ExampleKind::Response)
+    } else if REQUEST.iter().any(|w| lower.contains(w)) || lower.starts_with("request parameters") {
+        Some(ExampleKind::Request)
+    } else {
+        None
+    }
+}
+
+/// The first JSON value starting at `text`, if `text` starts one (trailing text is ignored).
+fn json_at(text: &str) -> Result<Value, bool> {
+    let mut values = serde_json::Deserializer::from_str(text).into_iter::<Value>();
+    match values.next() {
+        Some(Ok(value)) => Ok(value),
+        // `true` means: the JSON may continue on the next line.
+        Some(Err(e)) => Err(e.is_eof()),
+        None => Err(true),
+    }
+}
+
+fn examples(text: &str) -> Vec<PageExample> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    let mut kind = None;
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let brace = line.find('{');
+        let before = &line[..brace.unwrap_or(line.len())];
+        if let Some(hint) = kind_hint(before) {
+            kind = Some(hint);
+        }
+        // Any `{` of the line may open the JSON (`POST https://{Endpoint}/... {"snapshot": ...}`).
+        for (start, _) in line.match_indices('{') {
+            let mut candidate = line[start..].to_string();
+            let mut end = i;
+            let parsed = loop {
+                match json_at(&candidate) {
+                    Ok(value) => break Some(value),
+                    Err(true) if end + 1 < lines.len() && end - i < 80 => {
+                        end += 1;
+                        candidate.push('\n');
+                        candidate.push_str(lines[end]);
+                    }
+                    Err(_) => break None,
+                }
+            };
+            // `{}` occurs in SDK sample code (`&model.CreateSnapshotRequest{}`); no example is empty.
+            let is_example = matches!(&parsed, Some(Value::Object(map)) if !map.is_empty());
+            if let (true, Some(value), Some(kind)) = (is_example, parsed, kind) {
+                out.push(PageExample {
+                    kind,
+                    value,
+                    line: i + 1,
+                });
+                i = end;
+                break;
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+// ---------------------------------------------------------------- tables
+
+/// Which part of the request a section heading introduces.
+fn section_location(line: &str) -> Option<Option<Location>> {
+    let heading = line.trim().trim_start_matches('#').trim().to_lowercase();
+    let heading = heading.split('<').next().unwrap_or("").trim().to_string();
+    if heading.len() > 40 {
+        return None;
+    }
+    if heading == "uri" || heading.starts_with("uri ") {
+        Some(Some(Location::Path))
+    } else if heading.starts_with("请求") || heading.starts_with("request") {
+        Some(Some(Location::Body))
+    } else if heading.starts_with("响应") || heading.starts_with("response") {
+        Some(Some(Location::Response))
+    } else if matches!(heading.as_str(), "状态码" | "status code" | "error codes") {
+        Some(None)
+    } else {
+        None
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Name,
+    Required,
+    Type,
+    Position,
+    Other,
+}
+
+fn column_of(header: &str) -> Option<Column> {
+    let h = header.trim().to_lowercase();
+    Some(match h.as_str() {
+        "参数" | "parameter" | "header" | "name" => Column::Name,
+        "是否必选" | "是否为必选" | "required" | "mandatory" => Column::Required,
+        "类型" | "参数类型" | "type" => Column::Type,
+        "position" => Column::Position,
+        "说明" | "描述" | "description" | "example" | "示例" => Column::Other,
+        _ => return None,
+    })
+}
+
+fn location_of_position(position: &str) -> Option<Location> {
+    match position.trim().to_lowercase().as_str() {
+        "path" => Some(Location::Path),
+        "query" => Some(Location::Query),
+        "header" => Some(Location::Header),
+        "body" => Some(Location::Body),
+        _ => None,
+    }
+}
+
+fn yes_no(value: &str) -> String {
+    match value.trim() {
+        "是" | "Yes" | "yes" | "true" => "Yes".to_string(),
+        "否" | "No" | "no" | "false" => "No".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// Turns header + rows into parameters, if the table is a parameter table (has name and type).
+fn table_parameters(
+    headers: &[Column],
+    rows: Vec<(Vec<String>, usize)>,
+    section: Option<Location>,
+    out: &mut Vec<PageParameter>,
+) {
+    let find = |c: Column| headers.iter().position(|h| *h == c);
+    let (Some(name_col), Some(type_col)) = (find(Column::Name), find(Column::Type)) else {
+        return;
+    };
+    for (mut cells, line) in rows {
+        if cells.len() + 1 == headers.len() && name_col == 0 {
+            // A row without its name cell: the page's unnamed body parameter.
+            cells.insert(0, String::new());
+        }
+        if cells.len() != headers.len() {
+            continue;
+        }
+        let location = match find(Column::Position) {
+            Some(p) => location_of_position(&cells[p]),
+            None => section,
+        };
+        let Some(location) = location else { continue };
+        out.push(PageParameter {
+            name: cells[name_col].trim().to_string(),
+            location,
+            required: find(Column::Required).map(|r| yes_no(&cells[r])),
+            type_name: cells[type_col].trim().to_string(),
+            line,
+        });
+    }
+}
+
+fn html_tables(text: &str) -> Vec<PageParameter> {
+    let table = Regex::new(r"(?s)<table.*?</table>").expect("valid regex");
+    let row = Regex::new(r"(?s)<tr[^>]*>(.*?)</tr>").expect("valid regex");
+    let cell = Regex::new(r"(?s)<t[hd][^>]*>(.*?)</t[hd]>").expect("valid regex");
+    let tag = Regex::new(r"<[^>]+>").expect("valid regex");
+    let line_of = |offset: usize| text[..offset].matches('\n').count() + 1;
+    let mut out = Vec::new();
+    for found in table.find_iter(text) {
+        let section = text[..found.start()]
+            .lines()
+            .rev()
+            .find_map(section_location)
+            .flatten();
+        let mut rows = row.captures_iter(found.as_str()).map(|r| {
+            let offset = found.start() + r.get(0).map_or(0, |m| m.start());
+            let cells: Vec<String> = cell
+                .captures_iter(&r[1])
+                .map(|c| {
+                    decode_entities(
+                        tag.replace_all(&c[1], " ")
+                            .split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                            .as_str(),
+                    )
+                })
+                .collect();
+            (cells, line_of(offset))
+        });
+        let Some((header, _)) = rows.next() else {
+            continue;
+        };
+        let Some(columns) = header
+            .iter()
+            .map(|h| column_of(h))
+            .collect::<Option<Vec<_>>>()
+        else {
+            continue;
+        };
+        table_parameters(&columns, rows.collect(), section, &mut out);
+    }
+    out
+}
+
+fn decode_entities(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
+
+/// Tables of the plain-text exports.
+fn text_tables(text: &str) -> Vec<PageParameter> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    let mut section = None;
+    let mut i = 0;
+    while i < lines.len() {
+        if let Some(location) = section_location(lines[i]) {
+            section = location;
+        }
+        // A caption that lost its separators: `Table 3 Snapshot Parameter`, then a cell per line.
+        let caption_column = lines[i]
+            .strip_prefix("Table ")
+            .and_then(|rest| rest.trim_end().rsplit(' ').next())
+            .and_then(column_of);
+        if caption_column == Some(Column::Name) {
+            {
+                let mut columns = vec![Column::Name];
+                let mut j = i + 1;
+                while j < lines.len() {
+                    match column_of(lines[j]) {
+                        Some(c) if c != Column::Name => columns.push(c),
+                        _ => break,
+                    }
+                    j += 1;
+                }
+                let mut rows = Vec::new();
+                while j + columns.len() <= lines.len() {
+                    let cells: Vec<String> = lines[j..j + columns.len()]
+                        .iter()
+                        .map(|s| s.trim().to_string())
+                        .collect();
+                    if cells.iter().any(|c| {
+                        c.starts_with("Table ")
+                            || c.starts_with("- ")
+                            || section_location(c).is_some()
+                    }) {
+                        break;
+                    }
+                    rows.push((cells, j + 1));
+                    j += columns.len();
+                }
+                table_parameters(&columns, rows, section, &mut out);
+                i = j;
+                continue;
+            }
+        }
+        // A `|` table: header cells one per line (`参数 |`).
+        let header_cell = |s: &str| s.trim_end().strip_suffix('|').and_then(column_of);
+        if header_cell(lines[i]).is_some() {
+            let mut columns = Vec::new();
+            let mut j = i;
+            while j < lines.len() {
+                match header_cell(lines[j]) {
+                    Some(c) => columns.push(c),
+                    None => break,
+                }
+                j += 1;
+            }
+            if j < lines.len() && lines[j].trim_start().starts_with("---") {
+                j += 1;
+            }
+            let mut rows = Vec::new();
+            while j < lines.len() {
+                let line = lines[j];
+                if line.matches('|').count() >= 2 {
+                    // One row per line; a row may end on the next line with a lone `|`.
+                    let mut row = line.to_string();
+                    if !row.trim_end().ends_with('|')
+                        && lines.get(j + 1).is_some_and(|n| n.trim() == "|")
+                    {
+                        row.push('|');
+                        j += 1;
+                    }
+                    let cells: Vec<String> = row
+                        .trim_end()
+                        .trim_end_matches('|')
+                        .split('|')
+                        .map(|c| c.trim().to_string())
+                        .collect();
+                    rows.push((cells, j + 1));
+                    j += 1;
+                } else if line.trim_end().ends_with('|') && j + columns.len() <= lines.len() {
+                    // One cell per line.
+                    let cells: Vec<String> = lines[j..j + columns.len()]
+                        .iter()
+                        .map(|s| s.trim_end().trim_end_matches('|').trim().to_string())
+                        .collect();
+                    rows.push((cells, j + 1));
+                    j += columns.len();
+                } else {
+                    break;
+                }
+            }
+            table_parameters(&columns, rows, section, &mut out);
+            i = j.max(i + 1);
+            continue;
+        }
+        i += 1;
+    }
+    out
+}

@@ -1,0 +1,290 @@
+//! `cargo xtask` as a process: the corpus of broken specs and changed pages (diagnostics compared
+//! with golden files), publish's determinism and atomicity, and diff on revisions made here.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .current_dir(workspace_root())
+        .output()
+        .unwrap()
+}
+
+/// Each case: its folder, the diagnostic code it must produce, and where (file:line).
+const CASES: [(&str, &str, &str); 12] = [
+    ("example-wrong-type", "examples/invalid", "css.yaml:66:"),
+    (
+        "example-missing-required-field",
+        "examples/invalid",
+        "css.yaml:66:",
+    ),
+    (
+        "example-undeclared-property",
+        "examples/invalid",
+        "css.yaml:66:",
+    ),
+    (
+        "example-violates-pattern",
+        "examples/invalid",
+        "css.yaml:66:",
+    ),
+    ("broken-ref", "structure/broken-ref", "css.yaml:"),
+    ("duplicate-operation-id", "generation/shape", "css.yaml:"),
+    (
+        "undeclared-path-parameter",
+        "structure/undeclared-path-parameter",
+        "css.yaml:",
+    ),
+    ("not-generatable", "generation/shape", "css.yaml:"),
+    ("malformed-yaml", "structure/malformed-yaml", "css.yaml:"),
+    (
+        "page-new-parameter",
+        "pages/parameter-missing",
+        "css-create-index-snapshot.zh.md:",
+    ),
+    (
+        "page-example-changed",
+        "pages/example-missing",
+        "css-create-index-snapshot.zh.md:",
+    ),
+    ("stale-deviation", "pages/stale-deviation", "css.yaml:"),
+];
+
+#[test]
+fn the_repository_specs_pass_the_check() {
+    let output = xtask(&["check"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(stdout.contains("check passed"), "{stdout}");
+}
+
+#[test]
+fn each_broken_case_is_reported_with_its_file_and_location() {
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut failures = Vec::new();
+    for (case, code, location) in CASES {
+        let dir = format!("xtask/tests/corpus/{case}");
+        let output = xtask(&["check", "--spec-dir", &dir]);
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{case} must fail the check:\n{stdout}"
+        );
+        assert!(
+            stdout.contains(&format!("error[{code}]")),
+            "{case}: expected {code}:\n{stdout}"
+        );
+        assert!(
+            stdout.contains(location),
+            "{case}: expected a location {location}:\n{stdout}"
+        );
+        let golden = workspace_root().join(&dir).join("expected.txt");
+        if update {
+            std::fs::write(&golden, &stdout).unwrap();
+        } else {
+            let expected = std::fs::read_to_string(&golden).unwrap_or_default();
+            if expected != stdout {
+                failures.push(format!(
+                    "{case}: output differs from {}:\n{stdout}",
+                    golden.display()
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{}\n(rerun with UPDATE_GOLDEN=1 to accept)",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn json_output_carries_file_line_pointer_expected_and_found() {
+    let output = xtask(&[
+        "check",
+        "--format",
+        "json",
+        "--spec-dir",
+        "xtask/tests/corpus/example-wrong-type",
+    ]);
+    let diagnostics: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let first = &diagnostics[0];
+    assert_eq!(first["code"], "examples/invalid");
+    assert_eq!(
+        first["file"],
+        "xtask/tests/corpus/example-wrong-type/css.yaml"
+    );
+    assert_eq!(first["line"], 66);
+    assert_eq!(
+        first["pointer"],
+        "/paths/~1v1.0~1{project_id}~1clusters~1{cluster_id}~1index_snapshot/post/requestBody/content/application~1json/examples/documented/value/name"
+    );
+    assert!(first["found"].as_str().unwrap().contains("1"));
+    assert!(first["expected"].is_string());
+}
+
+fn read_dir_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn publish_twice_gives_identical_bytes_with_an_index_of_digests() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    for out in [&a, &b] {
+        let output = xtask(&["publish", "--out", out.to_str().unwrap()]);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let (first, second) = (read_dir_bytes(&a), read_dir_bytes(&b));
+    assert_eq!(first, second);
+    let names: Vec<&str> = first.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "alibaba-es.json",
+            "alibaba-es.yaml",
+            "css.json",
+            "css.yaml",
+            "dws.json",
+            "dws.yaml",
+            "index.json"
+        ]
+    );
+    let index: serde_json::Value = serde_json::from_slice(&first.last().unwrap().1).unwrap();
+    for spec in index["specs"].as_array().unwrap() {
+        for file in spec["files"].as_array().unwrap() {
+            let bytes = &first
+                .iter()
+                .find(|(n, _)| n == file["name"].as_str().unwrap())
+                .unwrap()
+                .1;
+            use sha2::Digest;
+            assert_eq!(file["sha256"], hex::encode(sha2::Sha256::digest(bytes)));
+        }
+    }
+    assert_eq!(index["specs"][1]["api"], "dws");
+    assert_eq!(index["specs"][2]["version"], "2017-06-13");
+}
+
+#[test]
+fn a_failing_check_leaves_the_output_folder_untouched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("published");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("css.yaml"), "the previous release").unwrap();
+    let output = xtask(&[
+        "publish",
+        "--out",
+        out.to_str().unwrap(),
+        "--spec-dir",
+        "xtask/tests/corpus/broken-ref",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("nothing was published"));
+    assert_eq!(
+        read_dir_bytes(&out),
+        [("css.yaml".to_string(), b"the previous release".to_vec())]
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "no staging folder is left behind: {leftovers:?}"
+    );
+}
+
+fn git(repo: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(repo)
+        .status()
+        .unwrap();
+    assert!(status.success(), "git {args:?}");
+}
+
+#[test]
+fn diff_reports_added_removed_and_breaking_changes_between_revisions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path();
+    std::fs::create_dir(repo.join("spec")).unwrap();
+    let original = std::fs::read_to_string(workspace_root().join("spec/css.yaml")).unwrap();
+    std::fs::write(repo.join("spec/css.yaml"), &original).unwrap();
+    git(repo, &["init", "-q"]);
+    git(repo, &["add", "."]);
+    git(repo, &["commit", "-qm", "v1"]);
+    let changed = original
+        .replace("          maxLength: 64\n          pattern: \"^[a-z][a-z0-9_-]*$\"", "          maxLength: 32\n          pattern: \"^[a-z][a-z0-9_-]*$\"")
+        .replace("        bucketName:\n          type: string\n          description: OBS bucket holding the snapshot data (保存快照数据的桶).\n", "")
+        .replace("        indices:\n          type: string\n          description: >-\n            Indices to back up", "        compress:\n          type: boolean\n          description: Compress the snapshot.\n        indices:\n          type: string\n          description: >-\n            Indices to back up");
+    assert_ne!(changed, original);
+    std::fs::write(repo.join("spec/css.yaml"), &changed).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["diff", "HEAD", "--spec-dir", "spec"])
+        .current_dir(repo)
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{report}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        report.contains("~ field CreateSnapshotReq.name: maxLength 64 -> 32  [BREAKING]"),
+        "{report}"
+    );
+    assert!(
+        report.contains("- field BackupRsp.bucketName removed  [BREAKING]"),
+        "{report}"
+    );
+    assert!(
+        report.contains("+ field CreateSnapshotReq.compress added, optional"),
+        "{report}"
+    );
+    assert!(report.contains("2 breaking change(s)"), "{report}");
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["diff", "no-such-rev"])
+        .current_dir(repo)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("`no-such-rev` is not a git revision")
+    );
+}
