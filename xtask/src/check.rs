@@ -46,12 +46,15 @@ pub fn check_all(spec_dir: &Path, display_prefix: &str) -> (Vec<Diagnostic>, Vec
             .expected(format!("one of {:?}", APIS.map(|(_, f)| f))),
         );
     }
+    // utoipa builds the emulator's document from its handlers; serialized once for all specs.
+    let emulator = serde_json::to_value(snapspec_emulator::openapi()).unwrap_or(Value::Null);
     for (api, file_name) in present {
         let display = format!("{display_prefix}/{file_name}");
         match SpecFile::load(&spec_dir.join(file_name), &display) {
             Err(d) => diagnostics.push(*d),
             Ok(file) => {
                 diagnostics.extend(check_spec(&file, spec_dir, display_prefix));
+                diagnostics.extend(crate::contract::compare(&file, &emulator));
                 specs.push(CheckedSpec {
                     api: api.to_string(),
                     file,

@@ -2,6 +2,7 @@
 //! and shows what a spec change means for users of the generated clients.
 
 mod check;
+mod contract;
 mod diag;
 mod diff;
 mod pages;

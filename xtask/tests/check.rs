@@ -20,7 +20,7 @@ fn xtask(args: &[&str]) -> Output {
 }
 
 /// Each case: its folder, the diagnostic code it must produce, and where (file:line).
-const CASES: [(&str, &str, &str); 12] = [
+const CASES: [(&str, &str, &str); 13] = [
     ("example-wrong-type", "examples/invalid", "css.yaml:66:"),
     (
         "example-missing-required-field",
@@ -57,6 +57,11 @@ const CASES: [(&str, &str, &str); 12] = [
         "css-create-index-snapshot.zh.md:",
     ),
     ("stale-deviation", "pages/stale-deviation", "css.yaml:"),
+    (
+        "spec-drifts-from-emulator",
+        "contract/emulator-differs",
+        "css.yaml:68:",
+    ),
 ];
 
 #[test]

@@ -213,11 +213,7 @@ pub fn sign(
         .map(|(_, v)| v.clone())
         .unwrap_or_else(|| format_date(time));
     let (canonical, signed) = canonical_request(request, &all);
-    let string_to_sign = format!("{ALGORITHM}\n{date}\n{}", sha256_hex(canonical.as_bytes()));
-    let signature = hex::encode(hmac_sha256(
-        credentials.sk.expose().as_bytes(),
-        string_to_sign.as_bytes(),
-    ));
+    let signature = signature(&canonical, &date, credentials.sk.expose());
     added.push((
         "Authorization".to_string(),
         format!(
@@ -226,6 +222,15 @@ pub fn sign(
         ),
     ));
     added
+}
+
+/// The hex signature of a canonical request signed at `date` (the `X-Sdk-Date` value) with `sk`.
+pub fn signature(canonical_request: &str, date: &str, sk: &str) -> String {
+    let string_to_sign = format!(
+        "{ALGORITHM}\n{date}\n{}",
+        sha256_hex(canonical_request.as_bytes())
+    );
+    hex::encode(hmac_sha256(sk.as_bytes(), string_to_sign.as_bytes()))
 }
 
 /// The parts of a Huawei `Authorization` header.

@@ -46,8 +46,8 @@ pub struct SignableRequest<'a> {
 /// Headers a signer adds to a request, in the order it adds them.
 pub type AddedHeaders = Vec<(String, String)>;
 
-/// Lowercase hex sha256 of `bytes`.
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+/// Lowercase hex sha256 of `bytes` (the payload hash both schemes sign).
+pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(bytes))
 }

@@ -58,6 +58,74 @@ enum Command {
     /// Alibaba Cloud Elasticsearch (API version 2017-06-13).
     #[command(subcommand, name = "alibaba-es", after_help = EXIT_CODES)]
     AlibabaEs(AlibabaEsCommand),
+    /// Run a local emulator of the three APIs that checks signatures and the specs' rules.
+    ///
+    /// It accepts the key pairs in HUAWEICLOUD_SDK_AK/_SK and ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET,
+    /// and those of --credentials FILE (JSON: {"huawei": [{"ak": "...", "sk": "..."}],
+    /// "huawei_tokens": ["..."], "alibaba": [{"access_key_id": "...", "access_key_secret": "..."}]}).
+    /// With none configured, it accepts unsigned requests and says so. Any project id is accepted,
+    /// each with its own state. Logs go to stderr (RUST_LOG=warn to quiet them).
+    Emulate(EmulateArgs),
+}
+
+#[derive(Debug, Args)]
+struct EmulateArgs {
+    /// Address to listen on, e.g. 127.0.0.1:8080.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    listen: std::net::SocketAddr,
+    /// A JSON file of key pairs to accept (see above).
+    #[arg(long, value_name = "FILE")]
+    credentials: Option<std::path::PathBuf>,
+    /// An Alibaba instance id that answers InstanceNotFound (repeatable).
+    #[arg(long, value_name = "ID")]
+    instance_not_found: Vec<String>,
+    /// An Alibaba instance id that answers InstanceActivating (repeatable).
+    #[arg(long, value_name = "ID")]
+    instance_activating: Vec<String>,
+    /// Milliseconds added to every answer.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    latency_ms: u64,
+    /// Share of requests answered with a 5xx, from 0 to 1.
+    #[arg(long, value_name = "RATE", default_value_t = 0.0, value_parser = parse_rate)]
+    error_rate: f64,
+}
+
+fn parse_rate(value: &str) -> Result<f64, String> {
+    match value.parse::<f64>() {
+        Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
+        _ => Err(format!(
+            "`{value}` is not a rate between 0 and 1 (e.g. 0.1 for one request in ten)"
+        )),
+    }
+}
+
+async fn emulate(args: EmulateArgs) -> Result<Value, Failure> {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+    let mut credentials = snapspec_emulator::Credentials::from_env(&snapspec_runtime::process_env);
+    if let Some(file) = &args.credentials {
+        credentials.add_file(file).map_err(Failure::Configuration)?;
+    }
+    let config = snapspec_emulator::EmulatorConfig {
+        credentials,
+        unknown_instances: args.instance_not_found.into_iter().collect(),
+        activating_instances: args.instance_activating.into_iter().collect(),
+        latency: std::time::Duration::from_millis(args.latency_ms),
+        error_rate: args.error_rate,
+        ..snapspec_emulator::EmulatorConfig::default()
+    };
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| Failure::Configuration(format!("cannot listen on {}: {e}", args.listen)))?;
+    snapspec_emulator::serve(listener, config)
+        .await
+        .map_err(|e| Failure::Transport(e.to_string()))?;
+    Ok(Value::Null)
 }
 
 #[derive(Debug, Subcommand)]
@@ -208,10 +276,18 @@ fn report(failure: &Failure) {
 }
 
 async fn run(cli: Cli) -> Result<Value, Failure> {
-    let common = &cli.common;
+    match cli.command {
+        Command::Emulate(args) => emulate(args).await,
+        command => call_api(&cli.common, command).await,
+    }
+}
+
+/// Sends one API request and returns the service's answer.
+async fn call_api(common: &CommonOptions, command: Command) -> Result<Value, Failure> {
     // Checked first, so that its warning shows even when a value is refused afterwards.
     let endpoint_override = endpoint(common)?;
-    match cli.command {
+    match command {
+        Command::Emulate(args) => emulate(args).await,
         Command::Css(CssCommand::CreateSnapshot {
             cluster_id,
             name,

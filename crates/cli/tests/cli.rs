@@ -302,3 +302,73 @@ fn help_documents_every_subcommand_and_the_exit_status() {
         );
     }
 }
+
+/// `snapspec emulate` as a process, and the CLI against it: signed requests accepted, a duplicate
+/// name and a wrong secret refused with the vendor's code, request id and exit status 1.
+#[test]
+fn the_cli_against_the_emulator_it_starts() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut emulator = std::process::Command::new(env!("CARGO_BIN_EXE_snapspec"))
+        .args(["emulate", "--listen", &listen])
+        .env("HUAWEICLOUD_SDK_AK", HUAWEI_AK)
+        .env("HUAWEICLOUD_SDK_SK", HUAWEI_SK)
+        .env("RUST_LOG", "warn")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let ready = (0..100).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        std::net::TcpStream::connect(&listen).is_ok()
+    });
+    let endpoint = format!("http://{listen}");
+    let create = |sk: &str| {
+        huawei(&mut snapspec())
+            .env("HUAWEICLOUD_SDK_SK", sk)
+            .args([
+                "css",
+                "create-snapshot",
+                "--cluster-id",
+                "c1",
+                "--name",
+                "snapshot_001",
+                "--endpoint",
+                &endpoint,
+            ])
+            .output()
+            .unwrap()
+    };
+    let (first, second, forged) = if ready {
+        (
+            create(HUAWEI_SK),
+            create(HUAWEI_SK),
+            create("a-wrong-secret"),
+        )
+    } else {
+        panic!("the emulator did not start")
+    };
+    let _ = emulator.kill();
+    let _ = emulator.wait();
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert_eq!(stdout_json(&first)["backup"]["name"], "snapshot_001");
+    assert_eq!(second.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        stderr.contains("CSS.0002")
+            && stderr.contains("request id: ")
+            && !stderr.contains("request id: (none)"),
+        "{stderr}"
+    );
+    assert_eq!(forged.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&forged.stderr).contains("APIGW.0301"));
+    assert_no_secret(&forged);
+}

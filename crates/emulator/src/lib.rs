@@ -1,0 +1,638 @@
+//! A local emulator of the three snapspec APIs: Huawei Cloud CSS `CreateSnapshot`, Huawei Cloud
+//! DWS `CreateSnapshot` and Alibaba Cloud Elasticsearch `AddSnapshotRepo`.
+//!
+//! It answers as the vendors do: signatures checked with snapspec's own signers (when credentials
+//! are configured), bodies checked with the generated clients' own types, state kept per project
+//! and cluster or instance, vendor-shaped errors, and faults on demand. Its contract is described
+//! with utoipa and served at `/openapi.json`; `cargo xtask check` compares it with `spec/`.
+
+mod config;
+mod model;
+mod verify;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde::Serialize;
+use utoipa::OpenApi;
+
+pub use config::{Credentials, EmulatorConfig};
+
+/// Forces the answer's status, for testing error handling: `X-Snapspec-Force-Status: 503`. Only
+/// statuses the operation documents are accepted.
+pub const FORCE_STATUS_HEADER: &str = "x-snapspec-force-status";
+
+/// The three APIs, for errors and faults that depend on the vendor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Api {
+    Css,
+    Dws,
+    AlibabaEs,
+}
+
+impl Api {
+    fn of(path: &str) -> Option<Api> {
+        if path.starts_with("/openapi/instances/") && path.ends_with("/snapshot-repos") {
+            Some(Api::AlibabaEs)
+        } else if path.starts_with("/v1.0/") && path.ends_with("/index_snapshot") {
+            Some(Api::Css)
+        } else if path.starts_with("/v1.0/") && path.ends_with("/snapshots") {
+            Some(Api::Dws)
+        } else {
+            None
+        }
+    }
+
+    /// The statuses the spec documents for the operation.
+    fn documented_statuses(self) -> &'static [u16] {
+        match self {
+            Api::Css => &[201, 400, 403, 406, 500, 501],
+            Api::Dws => &[200, 400, 401, 403, 404, 500, 503],
+            Api::AlibabaEs => &[200, 400],
+        }
+    }
+
+    fn is_huawei(self) -> bool {
+        matches!(self, Api::Css | Api::Dws)
+    }
+}
+
+/// Ids that look like the vendors' (UUID-shaped), unique per process: a random prefix and a
+/// counter, so that generating one costs no system call.
+struct IdSource {
+    prefix: u64,
+    counter: AtomicU64,
+}
+
+impl IdSource {
+    fn new() -> IdSource {
+        let mut seed = [0u8; 8];
+        let _ = getrandom::fill(&mut seed);
+        IdSource {
+            prefix: u64::from_le_bytes(seed),
+            counter: AtomicU64::new(1),
+        }
+    }
+
+    fn next(&self) -> String {
+        let n = self.counter.fetch_add(1, Ordering::Relaxed);
+        let (a, b) = (self.prefix, n.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        format!(
+            "{:08x}-{:04x}-4{:03x}-a{:03x}-{:012x}",
+            (a >> 32) as u32,
+            (a >> 16) as u16,
+            (a & 0xfff) as u16,
+            (b >> 52) as u16 & 0xfff,
+            b & 0xffff_ffff_ffff
+        )
+    }
+}
+
+/// Snapshots (CSS, DWS) and repositories (Alibaba), keyed by where they live.
+#[derive(Default)]
+struct Store {
+    /// (project, cluster) -> snapshot names (CSS: as given; DWS: lowercase, names being
+    /// case-insensitive).
+    css: HashMap<(String, String), HashSet<String>>,
+    dws: HashMap<(String, String), HashSet<String>>,
+    /// instance -> source instances it refers to.
+    repositories: HashMap<String, HashSet<String>>,
+}
+
+struct Shared {
+    config: EmulatorConfig,
+    store: Mutex<Store>,
+    ids: IdSource,
+    faults: AtomicU64,
+}
+
+/// The emulator's state, cheap to clone into handlers.
+#[derive(Clone)]
+pub struct Emulator(Arc<Shared>);
+
+/// The request id of the request being handled.
+#[derive(Clone)]
+struct RequestId(String);
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "snapspec emulator",
+        description = "The three snapspec operations as the emulator serves them. Every operation may also answer 401 (Huawei) or 403 (Alibaba) when a signature is refused, and a 5xx injected by the fault settings."
+    ),
+    paths(css_create_snapshot, dws_create_snapshot, add_snapshot_repo),
+    components(schemas(
+        model::CssCreateSnapshotReq,
+        model::CssCreateSnapshotResponse,
+        model::CssBackupRsp,
+        model::CssBackupDatastore,
+        model::CssErrorResponse,
+        model::DwsCreateSnapshotRequestBody,
+        model::DwsSnapshot,
+        model::DwsCreateSnapshotResponse,
+        model::DwsSnapshotResp,
+        model::HuaweiErrorResponse,
+        model::AlibabaAddSnapshotRepoRequest,
+        model::AlibabaAddSnapshotRepoResponseBody,
+        model::AlibabaErrorResponse
+    ))
+)]
+struct ApiDoc;
+
+/// The emulator's own OpenAPI document, built from its handlers and models.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// The emulator as an axum router (the three operations and `/openapi.json`).
+pub fn router(config: EmulatorConfig) -> Router {
+    let emulator = Emulator(Arc::new(Shared {
+        config,
+        store: Mutex::new(Store::default()),
+        ids: IdSource::new(),
+        faults: AtomicU64::new(0),
+    }));
+    Router::new()
+        .route(
+            "/v1.0/{project_id}/clusters/{cluster_id}/index_snapshot",
+            post(css_create_snapshot),
+        )
+        .route("/v1.0/{project_id}/snapshots", post(dws_create_snapshot))
+        .route(
+            "/openapi/instances/{instance_id}/snapshot-repos",
+            post(add_snapshot_repo),
+        )
+        .route("/openapi.json", get(|| async { axum::Json(openapi()) }))
+        .layer(middleware::from_fn_with_state(emulator.clone(), gatekeeper))
+        .with_state(emulator)
+}
+
+/// Serves the emulator on `listener` until the process ends. Says at start-up whether signatures
+/// are checked.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    config: EmulatorConfig,
+) -> std::io::Result<()> {
+    let address = listener.local_addr()?;
+    if config.credentials.checks_signatures() {
+        tracing::info!(%address, "snapspec emulator listening; signatures are checked");
+    } else {
+        tracing::warn!(%address, "snapspec emulator listening; no credentials configured, so unsigned requests are accepted");
+    }
+    axum::serve(listener, router(config)).await
+}
+
+/// The error answer of `api`, shaped as the vendor shapes it.
+fn vendor_error(
+    api: Api,
+    status: u16,
+    code: &str,
+    message: &str,
+    request_id: &str,
+    gateway: bool,
+) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = match api {
+        Api::AlibabaEs => serde_json::to_vec(&model::AlibabaErrorResponse {
+            code: code.to_string(),
+            message: message.to_string(),
+            request_id: Some(request_id.to_string()),
+            host_id: Some("elasticsearch.emulator.snapspec".to_string()),
+            recommend: None,
+        }),
+        // CSS answers with its own fields; its API gateway, like DWS, with error_code/error_msg.
+        Api::Css if !gateway => serde_json::to_vec(&model::CssErrorResponse {
+            error_code: None,
+            error_msg: None,
+            errCode: Some(code.to_string()),
+            externalMessage: Some(message.to_string()),
+        }),
+        Api::Css | Api::Dws => serde_json::to_vec(&model::HuaweiErrorResponse {
+            error_code: Some(code.to_string()),
+            error_msg: Some(message.to_string()),
+        }),
+    };
+    json_response(status, body.unwrap_or_default())
+}
+
+fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert("content-type", HeaderValue::from_static("application/json"));
+    response
+}
+
+fn json_answer<T: Serialize>(status: StatusCode, value: &T) -> Response {
+    json_response(status, serde_json::to_vec(value).unwrap_or_default())
+}
+
+/// What every request goes through: a request id, the signature check, faults, latency and a
+/// log line. Signature failures answer 401 (Huawei's API gateway) or 403 (Alibaba).
+async fn gatekeeper(State(emulator): State<Emulator>, request: Request, next: Next) -> Response {
+    let config = &emulator.0.config;
+    let request_id = emulator.0.ids.next();
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let api = Api::of(&path);
+    let (mut parts, body) = request.into_parts();
+    let response = match axum::body::to_bytes(body, 16 * 1024 * 1024).await {
+        Err(_) => json_response(StatusCode::PAYLOAD_TOO_LARGE, Vec::new()),
+        Ok(bytes) => {
+            let refusal = match api {
+                Some(api) if config.credentials.checks_signatures() => {
+                    let now = SystemTime::now();
+                    let check = if api.is_huawei() {
+                        verify::verify_huawei
+                    } else {
+                        verify::verify_alibaba
+                    };
+                    check(
+                        &config.credentials,
+                        &parts.method,
+                        &parts.uri,
+                        &parts.headers,
+                        &bytes,
+                        now,
+                        config.max_clock_skew,
+                    )
+                    .err()
+                    .map(|refusal| {
+                        let status = if api.is_huawei() { 401 } else { 403 };
+                        vendor_error(
+                            api,
+                            status,
+                            refusal.code,
+                            &refusal.message,
+                            &request_id,
+                            true,
+                        )
+                    })
+                }
+                _ => None,
+            };
+            match (refusal, api) {
+                (Some(refused), _) => refused,
+                (None, Some(api)) => match fault(&emulator, api, &parts.headers, &request_id) {
+                    Some(faulty) => faulty,
+                    None => {
+                        parts.extensions.insert(RequestId(request_id.clone()));
+                        next.run(Request::from_parts(parts, Body::from(bytes)))
+                            .await
+                    }
+                },
+                (None, None) => {
+                    next.run(Request::from_parts(parts, Body::from(bytes)))
+                        .await
+                }
+            }
+        }
+    };
+    if !config.latency.is_zero() {
+        tokio::time::sleep(config.latency).await;
+    }
+    let mut response = response;
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    tracing::info!(%method, %path, status = response.status().as_u16(), request_id = %request_id, "request");
+    response
+}
+
+/// A forced or random fault, if this request gets one.
+fn fault(
+    emulator: &Emulator,
+    api: Api,
+    headers: &axum::http::HeaderMap,
+    request_id: &str,
+) -> Option<Response> {
+    if let Some(forced) = headers.get(FORCE_STATUS_HEADER) {
+        let status = forced
+            .to_str()
+            .ok()
+            .and_then(|s| s.trim().parse::<u16>().ok());
+        let documented = api.documented_statuses();
+        return Some(match status {
+            Some(status) if documented.contains(&status) && status >= 400 => vendor_error(
+                api,
+                status,
+                &format!("Emulator.Forced{status}"),
+                &format!("status {status} forced by {FORCE_STATUS_HEADER}"),
+                request_id,
+                false,
+            ),
+            Some(status) if documented.contains(&status) => return None,
+            _ => vendor_error(
+                api,
+                400,
+                "Emulator.InvalidForceStatus",
+                &format!(
+                    "{FORCE_STATUS_HEADER} must be one of the operation's documented statuses {documented:?}"
+                ),
+                request_id,
+                false,
+            ),
+        });
+    }
+    let rate = emulator.0.config.error_rate;
+    if rate > 0.0 {
+        // Deterministic spread: every 1/rate-th request fails, so a test sees the rate exactly.
+        let n = emulator.0.faults.fetch_add(1, Ordering::Relaxed) + 1;
+        let period = (1.0 / rate).round().max(1.0) as u64;
+        if n.is_multiple_of(period) {
+            let (status, code) = match api {
+                Api::Css => (500, "InternalServerError"),
+                Api::Dws => (503, "ServiceUnavailable"),
+                Api::AlibabaEs => (503, "ServiceUnavailable"),
+            };
+            return Some(vendor_error(
+                api,
+                status,
+                code,
+                "fault injected by the emulator's error rate",
+                request_id,
+                api == Api::Dws,
+            ));
+        }
+    }
+    None
+}
+
+fn now_millis() -> i64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+fn now_created() -> String {
+    // `2018-07-31T04:02:47`, as in the documented example (no zone).
+    humantime::format_rfc3339_seconds(SystemTime::now())
+        .to_string()
+        .trim_end_matches('Z')
+        .to_string()
+}
+
+/// A refused body: 400 in the vendor's shape, naming the field.
+fn invalid_body(api: Api, error: &snapspec_runtime::FieldError, request_id: &str) -> Response {
+    let (code, message) = match api {
+        Api::AlibabaEs => (
+            "InvalidParameter",
+            format!(
+                "The parameter {} is invalid: {}",
+                error.field, error.message
+            ),
+        ),
+        Api::Css => (
+            "CSS.0001",
+            format!("Invalid parameter `{}`: {}", error.field, error.message),
+        ),
+        Api::Dws => (
+            "DWS.0001",
+            format!("Invalid parameter `{}`: {}", error.field, error.message),
+        ),
+    };
+    vendor_error(api, 400, code, &message, request_id, false)
+}
+
+fn parse_json(body: &Bytes) -> Result<serde_json::Value, snapspec_runtime::FieldError> {
+    serde_json::from_slice(body).map_err(|e| snapspec_runtime::FieldError {
+        field: ".".to_string(),
+        message: format!(
+            "malformed JSON at line {}, column {}: {e}",
+            e.line(),
+            e.column()
+        ),
+    })
+}
+
+#[utoipa::path(
+    post,
+    path = "/v1.0/{project_id}/clusters/{cluster_id}/index_snapshot",
+    operation_id = "CreateSnapshot",
+    tag = "css",
+    params(
+        ("project_id" = String, Path, description = "Project id."),
+        ("cluster_id" = String, Path, description = "Id of the cluster to back up."),
+    ),
+    request_body(content = model::CssCreateSnapshotReq, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created", body = model::CssCreateSnapshotResponse),
+        (status = 400, description = "Bad request", body = model::CssErrorResponse),
+        (status = 403, description = "Forbidden", body = model::CssErrorResponse),
+        (status = 406, description = "Not Acceptable", body = model::CssErrorResponse),
+        (status = 500, description = "Internal server error", body = model::CssErrorResponse),
+        (status = 501, description = "Not Implemented", body = model::CssErrorResponse),
+    )
+)]
+async fn css_create_snapshot(
+    State(emulator): State<Emulator>,
+    Path((project_id, cluster_id)): Path<(String, String)>,
+    axum::Extension(RequestId(request_id)): axum::Extension<RequestId>,
+    body: Bytes,
+) -> Response {
+    let request: snapspec_css::types::CreateSnapshotReq =
+        match parse_json(&body).and_then(snapspec_runtime::from_json) {
+            Ok(request) => request,
+            Err(error) => return invalid_body(Api::Css, &error, &request_id),
+        };
+    let name = request.name.to_string();
+    {
+        let mut store = emulator
+            .0
+            .store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let names = store
+            .css
+            .entry((project_id, cluster_id.clone()))
+            .or_default();
+        if !names.insert(name.clone()) {
+            return vendor_error(
+                Api::Css,
+                400,
+                "CSS.0002",
+                &format!("A snapshot named {name} already exists in cluster {cluster_id}."),
+                &request_id,
+                false,
+            );
+        }
+    }
+    let backup = model::CssBackupRsp {
+        id: emulator.0.ids.next(),
+        name,
+        created: Some(now_created()),
+        datastore: Some(model::CssBackupDatastore {
+            type_: Some("elasticsearch".into()),
+            version: None,
+        }),
+        description: Some(
+            request
+                .description
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        ),
+        cluster_id: Some(cluster_id),
+        cluster_name: None,
+        status: Some("BUILDING".into()),
+        updated: None,
+        backup_type: Some("1".into()),
+        backup_method: Some("manual".into()),
+        backup_expected_start_time: None,
+        backup_keep_day: None,
+        backup_period: None,
+        indices: request.indices.map(|i| i.to_string()),
+        total_shards: None,
+        failed_shards: None,
+        version: None,
+        restore_status: Some("none".into()),
+        start_time: Some(now_millis()),
+        end_time: Some(0),
+        bucket_name: None,
+    };
+    json_answer(
+        StatusCode::CREATED,
+        &model::CssCreateSnapshotResponse {
+            backup: Some(backup),
+        },
+    )
+}
+
+#[utoipa::path(
+    post,
+    path = "/v1.0/{project_id}/snapshots",
+    operation_id = "CreateSnapshot",
+    tag = "dws",
+    params(("project_id" = String, Path, description = "Project id.")),
+    request_body(content = model::DwsCreateSnapshotRequestBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The snapshot is being created", body = model::DwsCreateSnapshotResponse),
+        (status = 400, description = "Bad request", body = model::HuaweiErrorResponse),
+        (status = 401, description = "Authentication failed", body = model::HuaweiErrorResponse),
+        (status = 403, description = "No permission", body = model::HuaweiErrorResponse),
+        (status = 404, description = "Not found", body = model::HuaweiErrorResponse),
+        (status = 500, description = "Internal service error", body = model::HuaweiErrorResponse),
+        (status = 503, description = "Service unavailable", body = model::HuaweiErrorResponse),
+    )
+)]
+async fn dws_create_snapshot(
+    State(emulator): State<Emulator>,
+    Path(project_id): Path<String>,
+    axum::Extension(RequestId(request_id)): axum::Extension<RequestId>,
+    body: Bytes,
+) -> Response {
+    let request: snapspec_dws::types::CreateSnapshotRequestBody =
+        match parse_json(&body).and_then(snapspec_runtime::from_json) {
+            Ok(request) => request,
+            Err(error) => return invalid_body(Api::Dws, &error, &request_id),
+        };
+    let snapshot = request.snapshot;
+    let name = snapshot.name.to_string();
+    {
+        let mut store = emulator
+            .0
+            .store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let names = store
+            .dws
+            .entry((project_id, snapshot.cluster_id.clone()))
+            .or_default();
+        // DWS names are case-insensitive: `Snap-1` and `snap-1` are the same snapshot.
+        if !names.insert(name.to_lowercase()) {
+            return vendor_error(
+                Api::Dws,
+                400,
+                "DWS.0002",
+                &format!(
+                    "A snapshot named {name} already exists in cluster {}.",
+                    snapshot.cluster_id
+                ),
+                &request_id,
+                false,
+            );
+        }
+    }
+    let id = emulator.0.ids.next();
+    json_answer(
+        StatusCode::OK,
+        &model::DwsCreateSnapshotResponse {
+            snapshot: model::DwsSnapshotResp { id },
+        },
+    )
+}
+
+#[utoipa::path(
+    post,
+    path = "/openapi/instances/{InstanceId}/snapshot-repos",
+    operation_id = "AddSnapshotRepo",
+    tag = "alibaba-es",
+    params(("InstanceId" = String, Path, description = "The destination instance.")),
+    request_body(content = model::AlibabaAddSnapshotRepoRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The repository was created", body = model::AlibabaAddSnapshotRepoResponseBody),
+        (status = 400, description = "InstanceActivating or InstanceNotFound", body = model::AlibabaErrorResponse),
+    )
+)]
+async fn add_snapshot_repo(
+    State(emulator): State<Emulator>,
+    Path(instance_id): Path<String>,
+    axum::Extension(RequestId(request_id)): axum::Extension<RequestId>,
+    body: Bytes,
+) -> Response {
+    let config = &emulator.0.config;
+    if config.unknown_instances.contains(&instance_id) {
+        return vendor_error(
+            Api::AlibabaEs,
+            400,
+            "InstanceNotFound",
+            "The instanceId provided does not exist.",
+            &request_id,
+            false,
+        );
+    }
+    if config.activating_instances.contains(&instance_id) {
+        return vendor_error(
+            Api::AlibabaEs,
+            400,
+            "InstanceActivating",
+            "Instance is activating.",
+            &request_id,
+            false,
+        );
+    }
+    let request: snapspec_alibaba_es::types::AddSnapshotRepoRequest =
+        match parse_json(&body).and_then(snapspec_runtime::from_json) {
+            Ok(request) => request,
+            Err(error) => return invalid_body(Api::AlibabaEs, &error, &request_id),
+        };
+    {
+        let mut store = emulator
+            .0
+            .store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        store
+            .repositories
+            .entry(instance_id)
+            .or_default()
+            .insert(request.repo_path);
+    }
+    json_answer(
+        StatusCode::OK,
+        &model::AlibabaAddSnapshotRepoResponseBody {
+            result: true,
+            request_id,
+        },
+    )
+}

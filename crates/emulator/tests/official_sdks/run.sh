@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The vendors' official Python SDKs against the snapspec emulator: installs them into a throw-away
+# virtual environment, starts `snapspec emulate` with credentials on a free loopback port, runs
+# check_official_sdks.py, and stops the emulator. Exits non-zero on any failure.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../../../.." && pwd)"
+venv="$(mktemp -d)/venv"
+log="$(mktemp)"
+cleanup() { [ -n "${emulator_pid:-}" ] && kill "$emulator_pid" 2>/dev/null; rm -rf "$(dirname "$venv")" "$log"; }
+trap cleanup EXIT
+
+python3 -m venv "$venv"
+"$venv/bin/pip" install --quiet --disable-pip-version-check \
+    huaweicloudsdkcss huaweicloudsdkdws alibabacloud-elasticsearch20170613
+"$venv/bin/pip" list 2>/dev/null | grep -Ei '^(huaweicloudsdk|alibabacloud-(tea-openapi|elasticsearch))' || true
+
+cargo build --quiet -p snapspec-cli --manifest-path "$root/Cargo.toml"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+HUAWEICLOUD_SDK_AK=OFFICIALSDKTESTAK001 HUAWEICLOUD_SDK_SK=official-sdk-test-secret \
+ALIBABA_CLOUD_ACCESS_KEY_ID=LTAIofficialSdkTest01 ALIBABA_CLOUD_ACCESS_KEY_SECRET=official-sdk-test-alibaba-secret \
+    "$root/target/debug/snapspec" emulate --listen "127.0.0.1:$port" >"$log" 2>&1 &
+emulator_pid=$!
+for _ in $(seq 1 50); do
+    (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    sleep 0.1
+done
+status=0
+"$venv/bin/python" "$here/check_official_sdks.py" "http://127.0.0.1:$port" || status=$?
+if grep -q -e official-sdk-test-secret -e official-sdk-test-alibaba-secret "$log"; then
+    echo "FAIL the emulator's log contains a secret"; status=1
+fi
+[ "$status" -eq 0 ] || { echo "--- emulator log"; cat "$log"; }
+exit "$status"
