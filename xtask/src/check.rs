@@ -127,7 +127,8 @@ fn operations(spec: &Value) -> Vec<(String, String, &Value)> {
     out
 }
 
-fn resolve<'a>(root: &'a Value, value: &'a Value) -> &'a Value {
+/// Follows local `$ref`s from `value` to the node they name (or the last one that resolves).
+pub(crate) fn resolve<'a>(root: &'a Value, value: &'a Value) -> &'a Value {
     let mut current = value;
     for _ in 0..16 {
         match current

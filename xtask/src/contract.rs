@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
+use crate::check::resolve;
 use crate::diag::Diagnostic;
 use crate::spec_file::{SpecFile, escape};
 
@@ -126,22 +127,6 @@ fn body_schema(holder: &Value) -> Option<&Value> {
         .values()
         .next()?
         .get("schema")
-}
-
-fn resolve<'a>(root: &'a Value, value: &'a Value) -> &'a Value {
-    let mut current = value;
-    for _ in 0..16 {
-        match current
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-            .and_then(|p| root.pointer(p))
-        {
-            Some(target) => current = target,
-            None => break,
-        }
-    }
-    current
 }
 
 /// The JSON type of a schema, ignoring `null` (OpenAPI 3.1 writes `Option<T>` as `[T, "null"]`,

@@ -64,5 +64,46 @@ fn signing(c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, signing);
+criterion_group!(benches, signing, request_signer);
 criterion_main!(benches);
+
+fn request_signer(c: &mut Criterion) {
+    let signer = snapspec_auth::RequestSigner::huawei(
+        HuaweiCredentials::new("HPUAEXAMPLEAK0000001", "ExampleSecretKey")
+            .with_project_id("6204a5bd270343b5885144cf9c8c158d"),
+    );
+    let url: url::Url = "http://127.0.0.1:8080/v1.0/p1/clusters/c1/index_snapshot"
+        .parse()
+        .unwrap();
+    c.bench_function(
+        "RequestSigner::sign_request, Huawei, reqwest::Request",
+        |b| {
+            b.iter_batched(
+                || {
+                    let mut request = reqwest::Request::new(reqwest::Method::POST, url.clone());
+                    request
+                        .headers_mut()
+                        .insert("content-type", "application/json".parse().unwrap());
+                    request
+                        .headers_mut()
+                        .insert("accept", "application/json".parse().unwrap());
+                    request
+                        .headers_mut()
+                        .insert("api-version", "1.0".parse().unwrap());
+                    *request.body_mut() = Some(
+                        r#"{"name":"snapshot_001","indices":"myindex1,myindex2","description":""}"#
+                            .into(),
+                    );
+                    request
+                },
+                |mut request| {
+                    signer
+                        .sign_request(&mut request, "create_snapshot")
+                        .unwrap();
+                    request
+                },
+                criterion::BatchSize::SmallInput,
+            )
+        },
+    );
+}

@@ -9,8 +9,14 @@
 use std::fmt;
 use std::time::SystemTime;
 
-use crate::encoding::{query_pairs, quote, unquote};
-use crate::{AddedHeaders, Secret, SignableRequest, hmac_sha256, host_header, sha256_hex};
+use std::borrow::Cow;
+use std::fmt::Write;
+
+use crate::canonical::{
+    HashWriter, QueryStyle, lowercase, write_headers, write_query, write_signed_names,
+};
+use crate::encoding::{quote, unquote};
+use crate::{AddedHeaders, Secret, SignableRequest, host_header, sha256_hex};
 
 /// The algorithm name in `Authorization`.
 pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
@@ -85,15 +91,36 @@ pub fn encode_path(path: &str) -> String {
         .join("/")
 }
 
-/// The canonical query string: decoded pairs sorted by key, values encoded, keys as they are.
-fn canonical_query(url: &url::Url) -> String {
-    let mut pairs = query_pairs(url);
-    pairs.sort_by(|a, b| a.0.cmp(&b.0));
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{k}={}", quote(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+/// The signed headers: names lowercased, values trimmed, sorted by name then value (repeated
+/// names are joined by `,` when written).
+fn signed_headers<'a>(
+    headers: impl Iterator<Item = &'a (String, String)>,
+) -> Vec<(Cow<'a, str>, &'a str)> {
+    let mut sorted: Vec<(Cow<'a, str>, &'a str)> =
+        headers.map(|(n, v)| (lowercase(n), v.trim())).collect();
+    sorted.sort();
+    sorted
+}
+
+fn write_canonical(
+    out: &mut impl Write,
+    request: &SignableRequest<'_>,
+    headers: &[(Cow<'_, str>, &str)],
+    payload_hash: &str,
+) -> std::fmt::Result {
+    out.write_str(request.method)?;
+    out.write_char('\n')?;
+    out.write_str(if request.url.path().is_empty() {
+        "/"
+    } else {
+        request.url.path()
+    })?;
+    out.write_char('\n')?;
+    write_query(out, request.url, QueryStyle::EncodeValues)?;
+    out.write_char('\n')?;
+    write_headers(out, headers)?;
+    out.write_char('\n')?;
+    out.write_str(payload_hash)
 }
 
 /// The canonical request over `headers` (all but `Authorization`) with `payload_hash`, and the
@@ -103,40 +130,11 @@ pub fn canonical_request(
     headers: &[(String, String)],
     payload_hash: &str,
 ) -> (String, String) {
-    let mut by_name: Vec<(String, Vec<String>)> = Vec::with_capacity(headers.len());
-    for (name, value) in headers {
-        let name = name.to_ascii_lowercase();
-        let value = value.trim().to_string();
-        match by_name.iter_mut().find(|(n, _)| *n == name) {
-            Some(entry) => entry.1.push(value),
-            None => by_name.push((name, vec![value])),
-        }
-    }
-    by_name.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut canonical_headers = String::new();
-    for (name, values) in &mut by_name {
-        values.sort();
-        canonical_headers.push_str(&format!("{name}:{}\n", values.join(",")));
-    }
-    let signed = by_name
-        .iter()
-        .map(|(n, _)| n.as_str())
-        .collect::<Vec<_>>()
-        .join(";");
-    let path = if request.url.path().is_empty() {
-        "/"
-    } else {
-        request.url.path()
-    };
-    let canonical = format!(
-        "{}\n{}\n{}\n{}\n{}\n{}",
-        request.method,
-        path,
-        canonical_query(request.url),
-        canonical_headers,
-        signed,
-        payload_hash
-    );
+    let sorted = signed_headers(headers.iter());
+    let mut canonical = String::with_capacity(512);
+    let mut signed = String::with_capacity(128);
+    write_canonical(&mut canonical, request, &sorted, payload_hash).expect("writing to a String");
+    write_signed_names(&mut signed, &sorted).expect("writing to a String");
     (canonical, signed)
 }
 
@@ -152,14 +150,12 @@ pub fn sign(
     nonce: &str,
 ) -> AddedHeaders {
     let payload_hash = sha256_hex(request.body);
-    let mut added: AddedHeaders = vec![
-        ("host".to_string(), host_header(request.url)),
-        ("x-acs-version".to_string(), operation.version.to_string()),
-        ("x-acs-action".to_string(), operation.action.to_string()),
-        ("x-acs-date".to_string(), format_date(time)),
-        ("x-acs-signature-nonce".to_string(), nonce.to_string()),
-        ("x-acs-content-sha256".to_string(), payload_hash.clone()),
-    ];
+    let mut added: AddedHeaders = Vec::with_capacity(9);
+    added.push(("host".to_string(), host_header(request.url)));
+    added.push(("x-acs-version".to_string(), operation.version.to_string()));
+    added.push(("x-acs-action".to_string(), operation.action.to_string()));
+    added.push(("x-acs-date".to_string(), format_date(time)));
+    added.push(("x-acs-signature-nonce".to_string(), nonce.to_string()));
     if let Some(token) = &credentials.security_token {
         added.push((
             "x-acs-accesskey-id".to_string(),
@@ -170,14 +166,28 @@ pub fn sign(
             token.expose().to_string(),
         ));
     }
-    let all: Vec<(String, String)> = request
-        .headers
-        .iter()
-        .cloned()
-        .chain(added.iter().cloned())
-        .collect();
-    let (canonical, signed) = canonical_request(request, &all, &payload_hash);
-    let signature = signature(&canonical, credentials.access_key_secret.expose());
+    let (signed, signature) = {
+        let hash_header = ("x-acs-content-sha256".to_string(), payload_hash);
+        let sorted = signed_headers(
+            request
+                .headers
+                .iter()
+                .chain(added.iter())
+                .chain(std::iter::once(&hash_header)),
+        );
+        // The canonical request is only hashed here, so it is written straight into the hasher.
+        let mut hasher = HashWriter::new();
+        write_canonical(&mut hasher, request, &sorted, &hash_header.1)
+            .expect("hashing cannot fail");
+        let mut hex = [0u8; 64];
+        let signature =
+            signature_of_hash(hasher.hex(&mut hex), credentials.access_key_secret.expose());
+        let mut signed = String::with_capacity(160);
+        write_signed_names(&mut signed, &sorted).expect("writing to a String");
+        drop(sorted);
+        added.push(hash_header);
+        (signed, signature)
+    };
     added.push((
         "Authorization".to_string(),
         format!(
@@ -190,8 +200,17 @@ pub fn sign(
 
 /// The hex signature of a canonical request under `secret`.
 pub fn signature(canonical_request: &str, secret: &str) -> String {
-    let string_to_sign = format!("{ALGORITHM}\n{}", sha256_hex(canonical_request.as_bytes()));
-    hex::encode(hmac_sha256(secret.as_bytes(), string_to_sign.as_bytes()))
+    signature_of_hash(&sha256_hex(canonical_request.as_bytes()), secret)
+}
+
+fn signature_of_hash(canonical_hash: &str, secret: &str) -> String {
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes())
+        .expect("HMAC takes keys of any length");
+    for part in [ALGORITHM, "\n", canonical_hash] {
+        mac.update(part.as_bytes());
+    }
+    hex::encode(mac.finalize().into_bytes())
 }
 
 /// The parts of an Alibaba `Authorization` header.

@@ -3,11 +3,16 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
 /// Everything but `A-Z a-z 0-9 _ . - ~`: `quote(s, safe='~')`.
-const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+pub(crate) const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'.')
     .remove(b'-')
     .remove(b'~');
+
+/// Whether `quote` leaves this byte as it is.
+pub(crate) fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'~')
+}
 
 /// `quote(s, safe='~')`: RFC 3986 unreserved characters stay, everything else is `%XX` (UTF-8).
 pub(crate) fn quote(s: &str) -> String {

@@ -8,8 +8,14 @@
 use std::fmt;
 use std::time::SystemTime;
 
-use crate::encoding::{query_pairs, quote, unquote};
-use crate::{AddedHeaders, Secret, SignableRequest, hmac_sha256, host_header, sha256_hex};
+use std::borrow::Cow;
+use std::fmt::Write;
+
+use crate::canonical::{
+    HashWriter, QueryStyle, lowercase, write_decoded_uri, write_headers, write_method, write_query,
+    write_signed_names,
+};
+use crate::{AddedHeaders, Secret, SignableRequest, host_header, sha256_hex};
 
 /// The algorithm name in `Authorization`.
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
@@ -99,27 +105,6 @@ pub fn parse_date(value: &str) -> Option<SystemTime> {
     humantime::parse_rfc3339(&extended).ok()
 }
 
-/// The canonical URI: each segment decoded, re-encoded, joined, with a trailing `/`.
-fn canonical_uri(path: &str) -> String {
-    let decoded = unquote(path);
-    let mut uri = decoded.split('/').map(quote).collect::<Vec<_>>().join("/");
-    if !uri.ends_with('/') {
-        uri.push('/');
-    }
-    uri
-}
-
-/// The canonical query string: decoded pairs sorted by key then value, each encoded.
-fn canonical_query(url: &url::Url) -> String {
-    let mut pairs = query_pairs(url);
-    pairs.sort();
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", quote(k), quote(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
 /// The headers the signer adds, in the SDK's order, before `Authorization`.
 fn headers_to_add(
     request: &SignableRequest<'_>,
@@ -149,46 +134,58 @@ fn has_header(headers: &[(String, String)], name: &str) -> bool {
     headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name))
 }
 
-/// The canonical request over `headers` (the request's and the added ones), and the signed
-/// header names joined by `;`.
-pub fn canonical_request(
-    request: &SignableRequest<'_>,
-    headers: &[(String, String)],
-) -> (String, String) {
-    // Later duplicates win, as in the SDK's dict.
-    let mut by_name: Vec<(String, String)> = Vec::with_capacity(headers.len());
+/// The signed headers: names lowercased, names with `_` skipped, later duplicates winning (as
+/// in the SDK's dict), values trimmed, sorted by name.
+fn signed_headers<'a>(
+    headers: impl Iterator<Item = &'a (String, String)>,
+) -> Vec<(Cow<'a, str>, &'a str)> {
+    let mut by_name: Vec<(Cow<'a, str>, &'a str)> = Vec::with_capacity(8);
     for (name, value) in headers {
-        let name = name.to_ascii_lowercase();
         if name.contains('_') {
             continue;
         }
-        let value = value.trim().to_string();
+        let name = lowercase(name);
+        let value = value.trim();
         match by_name.iter_mut().find(|(n, _)| *n == name) {
             Some(entry) => entry.1 = value,
             None => by_name.push((name, value)),
         }
     }
     by_name.sort();
-    let signed = by_name
-        .iter()
-        .map(|(n, _)| n.as_str())
-        .collect::<Vec<_>>()
-        .join(";");
-    let canonical_headers: String = by_name.iter().map(|(n, v)| format!("{n}:{v}\n")).collect();
-    let payload = if request.body.is_empty() {
-        EMPTY_BODY_SHA256.to_string()
+    by_name
+}
+
+fn write_canonical(
+    out: &mut impl Write,
+    request: &SignableRequest<'_>,
+    headers: &[(Cow<'_, str>, &str)],
+) -> std::fmt::Result {
+    write_method(out, request.method)?;
+    out.write_char('\n')?;
+    write_decoded_uri(out, request.url.path())?;
+    out.write_char('\n')?;
+    write_query(out, request.url, QueryStyle::EncodeBoth)?;
+    out.write_char('\n')?;
+    write_headers(out, headers)?;
+    out.write_char('\n')?;
+    if request.body.is_empty() {
+        out.write_str(EMPTY_BODY_SHA256)
     } else {
-        sha256_hex(request.body)
-    };
-    let canonical = format!(
-        "{}\n{}\n{}\n{}\n{}\n{}",
-        request.method.to_ascii_uppercase(),
-        canonical_uri(request.url.path()),
-        canonical_query(request.url),
-        canonical_headers,
-        signed,
-        payload
-    );
+        out.write_str(&sha256_hex(request.body))
+    }
+}
+
+/// The canonical request over `headers` (the request's and the added ones), and the signed
+/// header names joined by `;`.
+pub fn canonical_request(
+    request: &SignableRequest<'_>,
+    headers: &[(String, String)],
+) -> (String, String) {
+    let sorted = signed_headers(headers.iter());
+    let mut canonical = String::with_capacity(512);
+    let mut signed = String::with_capacity(64);
+    write_canonical(&mut canonical, request, &sorted).expect("writing to a String");
+    write_signed_names(&mut signed, &sorted).expect("writing to a String");
     (canonical, signed)
 }
 
@@ -201,19 +198,22 @@ pub fn sign(
     time: SystemTime,
 ) -> AddedHeaders {
     let mut added = headers_to_add(request, credentials, time);
-    let all: Vec<(String, String)> = request
-        .headers
-        .iter()
-        .cloned()
-        .chain(added.iter().cloned())
-        .collect();
-    let date = all
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(DATE_HEADER))
-        .map(|(_, v)| v.clone())
-        .unwrap_or_else(|| format_date(time));
-    let (canonical, signed) = canonical_request(request, &all);
-    let signature = signature(&canonical, &date, credentials.sk.expose());
+    let (signed, signature) = {
+        let sorted = signed_headers(request.headers.iter().chain(added.iter()));
+        let date = sorted
+            .iter()
+            .find(|(n, _)| n == "x-sdk-date")
+            .map(|(_, v)| *v)
+            .unwrap_or_default();
+        // The canonical request is only hashed here, so it is written straight into the hasher.
+        let mut hasher = HashWriter::new();
+        write_canonical(&mut hasher, request, &sorted).expect("hashing cannot fail");
+        let mut hex = [0u8; 64];
+        let signature = signature_of_hash(hasher.hex(&mut hex), date, credentials.sk.expose());
+        let mut signed = String::with_capacity(64);
+        write_signed_names(&mut signed, &sorted).expect("writing to a String");
+        (signed, signature)
+    };
     added.push((
         "Authorization".to_string(),
         format!(
@@ -226,11 +226,17 @@ pub fn sign(
 
 /// The hex signature of a canonical request signed at `date` (the `X-Sdk-Date` value) with `sk`.
 pub fn signature(canonical_request: &str, date: &str, sk: &str) -> String {
-    let string_to_sign = format!(
-        "{ALGORITHM}\n{date}\n{}",
-        sha256_hex(canonical_request.as_bytes())
-    );
-    hex::encode(hmac_sha256(sk.as_bytes(), string_to_sign.as_bytes()))
+    signature_of_hash(&sha256_hex(canonical_request.as_bytes()), date, sk)
+}
+
+fn signature_of_hash(canonical_hash: &str, date: &str, sk: &str) -> String {
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(sk.as_bytes())
+        .expect("HMAC takes keys of any length");
+    for part in [ALGORITHM, "\n", date, "\n", canonical_hash] {
+        mac.update(part.as_bytes());
+    }
+    hex::encode(mac.finalize().into_bytes())
 }
 
 /// The parts of a Huawei `Authorization` header.
@@ -278,8 +284,13 @@ mod tests {
 
     #[test]
     fn canonical_uri_decodes_then_encodes_and_ends_with_a_slash() {
-        assert_eq!(canonical_uri("/v1.0/a%20b%2A~c/x"), "/v1.0/a%20b%2A~c/x/");
-        assert_eq!(canonical_uri("/v1.0/a b*/"), "/v1.0/a%20b%2A/");
+        let uri = |path: &str| {
+            let mut out = String::new();
+            write_decoded_uri(&mut out, path).unwrap();
+            out
+        };
+        assert_eq!(uri("/v1.0/a%20b%2A~c/x"), "/v1.0/a%20b%2A~c/x/");
+        assert_eq!(uri("/v1.0/a b*/"), "/v1.0/a%20b%2A/");
     }
 
     #[test]

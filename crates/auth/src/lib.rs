@@ -16,6 +16,7 @@
 #![deny(missing_docs)]
 
 pub mod alibaba;
+mod canonical;
 mod encoding;
 mod env;
 pub mod huawei;
@@ -50,15 +51,6 @@ pub type AddedHeaders = Vec<(String, String)>;
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(bytes))
-}
-
-/// HMAC-SHA256 of `data` under `key`.
-pub(crate) fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
-    use hmac::Mac;
-    let mut mac =
-        hmac::Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC takes keys of any length");
-    mac.update(data);
-    mac.finalize().into_bytes().into()
 }
 
 /// `host[:port]` as the URL gives it (the port only when it is written and not the default).

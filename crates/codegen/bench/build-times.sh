@@ -35,6 +35,9 @@ done
 
 cold=target/bench-cold
 rm -rf "$cold"
+t=$(now); CARGO_TARGET_DIR=$cold cargo build -p snapspec-css --quiet; c=$(elapsed "$t")
+printf 'cold cargo build -p snapspec-css (one client alone): %.1f s\n' "$c"
+rm -rf "$cold"
 t=$(now); CARGO_TARGET_DIR=$cold cargo build --workspace --quiet; c=$(elapsed "$t")
 printf 'cold cargo build --workspace: %.1f s\n' "$c"
 rm -rf "$cold"

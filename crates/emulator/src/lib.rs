@@ -405,15 +405,27 @@ fn invalid_body(api: Api, error: &snapspec_runtime::FieldError, request_id: &str
     vendor_error(api, 400, code, &message, request_id, false)
 }
 
-fn parse_json(body: &Bytes) -> Result<serde_json::Value, snapspec_runtime::FieldError> {
-    serde_json::from_slice(body).map_err(|e| snapspec_runtime::FieldError {
-        field: ".".to_string(),
-        message: format!(
-            "malformed JSON at line {}, column {}: {e}",
-            e.line(),
-            e.column()
-        ),
-    })
+/// The request body as the generated client type, checked by that type's own rules; or the
+/// vendor's 400 naming the field (or the place where the JSON is malformed).
+// The error is the answer itself, as axum handlers return it; it is built once per refusal.
+#[allow(clippy::result_large_err)]
+fn decode<T: serde::de::DeserializeOwned>(
+    api: Api,
+    body: &Bytes,
+    request_id: &str,
+) -> Result<T, Response> {
+    let json: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
+        let error = snapspec_runtime::FieldError {
+            field: ".".to_string(),
+            message: format!(
+                "malformed JSON at line {}, column {}: {e}",
+                e.line(),
+                e.column()
+            ),
+        };
+        invalid_body(api, &error, request_id)
+    })?;
+    snapspec_runtime::from_json(json).map_err(|error| invalid_body(api, &error, request_id))
 }
 
 #[utoipa::path(
@@ -440,12 +452,8 @@ async fn css_create_snapshot(
     Path((project_id, cluster_id)): Path<(String, String)>,
     axum::Extension(RequestId(request_id)): axum::Extension<RequestId>,
     body: Bytes,
-) -> Response {
-    let request: snapspec_css::types::CreateSnapshotReq =
-        match parse_json(&body).and_then(snapspec_runtime::from_json) {
-            Ok(request) => request,
-            Err(error) => return invalid_body(Api::Css, &error, &request_id),
-        };
+) -> Result<Response, Response> {
+    let request: snapspec_css::types::CreateSnapshotReq = decode(Api::Css, &body, &request_id)?;
     let name = request.name.to_string();
     {
         let mut store = emulator
@@ -458,14 +466,14 @@ async fn css_create_snapshot(
             .entry((project_id, cluster_id.clone()))
             .or_default();
         if !names.insert(name.clone()) {
-            return vendor_error(
+            return Err(vendor_error(
                 Api::Css,
                 400,
                 "CSS.0002",
                 &format!("A snapshot named {name} already exists in cluster {cluster_id}."),
                 &request_id,
                 false,
-            );
+            ));
         }
     }
     let backup = model::CssBackupRsp {
@@ -500,12 +508,12 @@ async fn css_create_snapshot(
         end_time: Some(0),
         bucket_name: None,
     };
-    json_answer(
+    Ok(json_answer(
         StatusCode::CREATED,
         &model::CssCreateSnapshotResponse {
             backup: Some(backup),
         },
-    )
+    ))
 }
 
 #[utoipa::path(
@@ -530,12 +538,9 @@ async fn dws_create_snapshot(
     Path(project_id): Path<String>,
     axum::Extension(RequestId(request_id)): axum::Extension<RequestId>,
     body: Bytes,
-) -> Response {
+) -> Result<Response, Response> {
     let request: snapspec_dws::types::CreateSnapshotRequestBody =
-        match parse_json(&body).and_then(snapspec_runtime::from_json) {
-            Ok(request) => request,
-            Err(error) => return invalid_body(Api::Dws, &error, &request_id),
-        };
+        decode(Api::Dws, &body, &request_id)?;
     let snapshot = request.snapshot;
     let name = snapshot.name.to_string();
     {
@@ -550,7 +555,7 @@ async fn dws_create_snapshot(
             .or_default();
         // DWS names are case-insensitive: `Snap-1` and `snap-1` are the same snapshot.
         if !names.insert(name.to_lowercase()) {
-            return vendor_error(
+            return Err(vendor_error(
                 Api::Dws,
                 400,
                 "DWS.0002",
@@ -560,16 +565,16 @@ async fn dws_create_snapshot(
                 ),
                 &request_id,
                 false,
-            );
+            ));
         }
     }
     let id = emulator.0.ids.next();
-    json_answer(
+    Ok(json_answer(
         StatusCode::OK,
         &model::DwsCreateSnapshotResponse {
             snapshot: model::DwsSnapshotResp { id },
         },
-    )
+    ))
 }
 
 #[utoipa::path(
@@ -589,33 +594,30 @@ async fn add_snapshot_repo(
     Path(instance_id): Path<String>,
     axum::Extension(RequestId(request_id)): axum::Extension<RequestId>,
     body: Bytes,
-) -> Response {
+) -> Result<Response, Response> {
     let config = &emulator.0.config;
     if config.unknown_instances.contains(&instance_id) {
-        return vendor_error(
+        return Err(vendor_error(
             Api::AlibabaEs,
             400,
             "InstanceNotFound",
             "The instanceId provided does not exist.",
             &request_id,
             false,
-        );
+        ));
     }
     if config.activating_instances.contains(&instance_id) {
-        return vendor_error(
+        return Err(vendor_error(
             Api::AlibabaEs,
             400,
             "InstanceActivating",
             "Instance is activating.",
             &request_id,
             false,
-        );
+        ));
     }
     let request: snapspec_alibaba_es::types::AddSnapshotRepoRequest =
-        match parse_json(&body).and_then(snapspec_runtime::from_json) {
-            Ok(request) => request,
-            Err(error) => return invalid_body(Api::AlibabaEs, &error, &request_id),
-        };
+        decode(Api::AlibabaEs, &body, &request_id)?;
     {
         let mut store = emulator
             .0
@@ -628,11 +630,11 @@ async fn add_snapshot_repo(
             .or_default()
             .insert(request.repo_path);
     }
-    json_answer(
+    Ok(json_answer(
         StatusCode::OK,
         &model::AlibabaAddSnapshotRepoResponseBody {
             result: true,
             request_id,
         },
-    )
+    ))
 }

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Requests per second for the CSS operation on this machine, all in one run and with the load
+# generator (wrk, 2 threads) on the same cores:
+#   1. the snapspec emulator with signature checking on, every request signed and creating a
+#      snapshot with a new name;
+#   2. a bare axum handler returning a fixed 201 (the ceiling);
+#   3. Prism (`prism mock spec/css.yaml`), the generic mock server.
+# Needs wrk (apt-get install wrk) and node/npm (Prism is installed into a local prefix).
+# Usage: crates/emulator/bench/run.sh [SECONDS]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../../.." && pwd)"
+bench="$root/crates/emulator/bench"
+seconds=${1:-3}
+work="$(mktemp -d)"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+prism_dir="${PRISM_DIR:-$HOME/.cache/snapspec-bench-npm}"
+if [ ! -x "$prism_dir/node_modules/.bin/prism" ]; then
+    mkdir -p "$prism_dir"
+    (cd "$prism_dir" && npm install --silent --no-audit --no-fund @stoplight/prism-cli >/dev/null)
+fi
+
+cargo build --quiet --release -p snapspec-cli --manifest-path "$root/Cargo.toml"
+cargo build --quiet --release -p snapspec-emulator --examples --manifest-path "$root/Cargo.toml"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_port() {
+    for _ in $(seq 1 300); do (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
+    echo "nothing listens on port $1 after 30 s" >&2; return 1
+}
+export HUAWEICLOUD_SDK_AK=BENCHLOADAK000000001 HUAWEICLOUD_SDK_SK=bench-load-secret
+
+# Enough requests that none repeats within the measured window (a repeat would be refused as a
+# duplicate name, which the check below catches).
+count=$((seconds * 220000))
+run_wrk() { # id label url requests-file
+    REQUESTS_FILE="$4" wrk -t2 -c64 -d"${seconds}s" -s "$bench/load.lua" "$3" > "$work/$1.txt"
+    local rps non2xx
+    rps=$(awk '/Requests\/sec/ {print $2}' "$work/$1.txt")
+    non2xx=$(awk '/Non-2xx/ {print $NF}' "$work/$1.txt"); non2xx=${non2xx:-0}
+    printf '%-44s %10.0f req/s  (non-2xx answers: %s)\n' "$2" "$rps" "$non2xx"
+    echo "$rps" > "$work/$1.rps"
+    echo "$non2xx" > "$work/$1.non2xx"
+}
+
+port=$(free_port)
+RUST_LOG=warn "$root/target/release/snapspec" emulate --listen "127.0.0.1:$port" 2>"$work/emulator.log" &
+pids+=($!); wait_port "$port"
+"$root/target/release/examples/presign" "127.0.0.1:$port" "$count" 2 "$work/emulator.requests"
+run_wrk emulator "snapspec emulator (signatures checked)" "http://127.0.0.1:$port" "$work/emulator.requests"
+if [ "$(cat "$work/emulator.non2xx")" != 0 ]; then
+    echo "the emulator refused requests: the measurement is not of successful creations" >&2
+    grep -m3 -i warn "$work/emulator.log" >&2 || true
+    exit 1
+fi
+kill "${pids[-1]}"
+
+port=$(free_port)
+"$root/target/release/examples/fixed_201" "127.0.0.1:$port" &
+pids+=($!); wait_port "$port"
+run_wrk ceiling "bare axum, fixed 201 (ceiling)" "http://127.0.0.1:$port" "$work/emulator.requests"
+kill "${pids[-1]}"
+
+port=$(free_port)
+"$prism_dir/node_modules/.bin/prism" mock -p "$port" "$root/spec/css.yaml" >"$work/prism.log" 2>&1 &
+pids+=($!); wait_port "$port" || { echo "prism did not start"; cat "$work/prism.log"; exit 1; }
+run_wrk prism "prism mock spec/css.yaml" "http://127.0.0.1:$port" "$work/emulator.requests"
+
+emulator=$(cat "$work/emulator.rps")
+ceiling=$(cat "$work/ceiling.rps")
+prism=$(cat "$work/prism.rps")
+python3 -c "e,c,p=$emulator,$ceiling,$prism; print(f'emulator / Prism: {e/p:.1f}x; emulator / bare axum: {e/c:.2f}')"
