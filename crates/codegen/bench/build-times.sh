@@ -23,7 +23,9 @@ touch_description() {
 
 target=target/bench-build
 echo "warming $target ..."
+# `-p` alone unifies features differently from `--workspace`, so each is warmed on its own.
 CARGO_TARGET_DIR=$target cargo build --workspace --quiet
+CARGO_TARGET_DIR=$target cargo build -p snapspec-css --quiet
 
 for i in $(seq 1 "$runs"); do
     touch_description "$i"
