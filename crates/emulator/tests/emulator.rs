@@ -603,3 +603,97 @@ async fn the_emulator_serves_its_own_openapi_document() {
     assert_eq!(paths.len(), 3, "{paths:?}");
     assert_eq!(document, json!(snapspec_emulator::openapi()));
 }
+
+/// An HTTP client that asks the emulator for `status` on every request.
+fn forcing(status: u16) -> reqwest::Client {
+    snapspec_runtime::http_client().unwrap(); // installs the TLS provider the builder needs
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(FORCE_STATUS_HEADER, status.to_string().parse().unwrap());
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn our_generated_clients_meet_every_documented_status_as_a_typed_answer() {
+    let base = signed_start().await;
+    let spec = |yaml: &str| snapspec_testkit::Spec::parse(yaml).statuses();
+    for status in spec(include_str!("../../../spec/css.yaml")) {
+        let client = snapspec_css::Client::new_with_client(&base, forcing(status), huawei_signer());
+        let name = format!("forced-{status}");
+        let answer = client
+            .create_snapshot()
+            .project_id(PROJECT)
+            .cluster_id("c-forced")
+            .body(snapspec_css::types::CreateSnapshotReq {
+                name: name.parse().unwrap(),
+                description: None,
+                indices: None,
+            })
+            .send()
+            .await;
+        match answer {
+            Ok(created) => assert_eq!((status, created.status().as_u16()), (201, 201)),
+            Err(error) => {
+                let vendor = snapspec_css::vendor_error(&error).expect("a typed vendor error");
+                assert_eq!(
+                    (vendor.status, vendor.code),
+                    (status, Some(format!("Emulator.Forced{status}")))
+                );
+                assert!(vendor.request_id.is_some());
+            }
+        }
+    }
+    for status in spec(include_str!("../../../spec/dws.yaml")) {
+        let client = snapspec_dws::Client::new_with_client(&base, forcing(status), huawei_signer());
+        let body = snapspec_dws::types::CreateSnapshotRequestBody {
+            snapshot: snapspec_dws::types::Snapshot {
+                name: format!("forced-{status}").parse().unwrap(),
+                cluster_id: "c-forced".into(),
+                description: None,
+            },
+        };
+        match client
+            .create_snapshot()
+            .project_id(PROJECT)
+            .body(body)
+            .send()
+            .await
+        {
+            Ok(created) => assert_eq!((status, created.status().as_u16()), (200, 200)),
+            Err(error) => {
+                let vendor = snapspec_dws::vendor_error(&error).expect("a typed vendor error");
+                assert_eq!(vendor.status, status);
+                assert!(vendor.request_id.is_some());
+            }
+        }
+    }
+    for status in spec(include_str!("../../../spec/alibaba-es.yaml")) {
+        let client =
+            snapspec_alibaba_es::Client::new_with_client(&base, forcing(status), alibaba_signer());
+        let answer = client
+            .add_snapshot_repo()
+            .instance_id("es-forced")
+            .body(snapspec_alibaba_es::types::AddSnapshotRepoRequest {
+                repo_path: "es-src".into(),
+            })
+            .send()
+            .await;
+        match answer {
+            Ok(added) => assert_eq!((status, added.status().as_u16()), (200, 200)),
+            Err(error) => {
+                let vendor =
+                    snapspec_alibaba_es::vendor_error(&error).expect("a typed vendor error");
+                assert_eq!(
+                    (vendor.status, vendor.code),
+                    (status, Some(format!("Emulator.Forced{status}")))
+                );
+                assert!(
+                    vendor.request_id.is_some(),
+                    "Alibaba carries the request id in the body"
+                );
+            }
+        }
+    }
+}
