@@ -12,7 +12,7 @@ fn signing(c: &mut Criterion) {
     )
     .unwrap();
     let css_body = br#"{"name":"snapshot_001","indices":"myindex1,myindex2","description":""}"#;
-    let css_headers = vec![("Content-Type".to_string(), "application/json".to_string())];
+    let css_headers = [("content-type", "application/json")];
     let huawei_credentials = HuaweiCredentials::new("HPUAEXAMPLEAK0000001", "ExampleSecretKey")
         .with_project_id("6204a5bd270343b5885144cf9c8c158d");
     c.bench_function("huawei SDK-HMAC-SHA256, CSS documented request", |b| {
@@ -32,9 +32,9 @@ fn signing(c: &mut Criterion) {
     )
     .unwrap();
     let es_body = br#"{"repoPath":"es-cn-4591jumei000u****"}"#;
-    let es_headers = vec![
-        ("content-type".to_string(), "application/json".to_string()),
-        ("accept".to_string(), "application/json".to_string()),
+    let es_headers = [
+        ("content-type", "application/json"),
+        ("accept", "application/json"),
     ];
     let alibaba_credentials =
         AlibabaCredentials::new("LTAI5tExampleKeyId0001", "ExampleAccessKeySecret");

@@ -94,7 +94,7 @@ pub fn encode_path(path: &str) -> String {
 /// The signed headers: names lowercased, values trimmed, sorted by name then value (repeated
 /// names are joined by `,` when written).
 fn signed_headers<'a>(
-    headers: impl Iterator<Item = &'a (String, String)>,
+    headers: impl Iterator<Item = (&'a str, &'a str)>,
 ) -> Vec<(Cow<'a, str>, &'a str)> {
     let mut sorted: Vec<(Cow<'a, str>, &'a str)> =
         headers.map(|(n, v)| (lowercase(n), v.trim())).collect();
@@ -127,10 +127,10 @@ fn write_canonical(
 /// signed header names joined by `;`.
 pub fn canonical_request(
     request: &SignableRequest<'_>,
-    headers: &[(String, String)],
+    headers: &[(&str, &str)],
     payload_hash: &str,
 ) -> (String, String) {
-    let sorted = signed_headers(headers.iter());
+    let sorted = signed_headers(headers.iter().copied());
     let mut canonical = String::with_capacity(512);
     let mut signed = String::with_capacity(128);
     write_canonical(&mut canonical, request, &sorted, payload_hash).expect("writing to a String");
@@ -151,29 +151,26 @@ pub fn sign(
 ) -> AddedHeaders {
     let payload_hash = sha256_hex(request.body);
     let mut added: AddedHeaders = Vec::with_capacity(9);
-    added.push(("host".to_string(), host_header(request.url)));
-    added.push(("x-acs-version".to_string(), operation.version.to_string()));
-    added.push(("x-acs-action".to_string(), operation.action.to_string()));
-    added.push(("x-acs-date".to_string(), format_date(time)));
-    added.push(("x-acs-signature-nonce".to_string(), nonce.to_string()));
+    added.push(("host", host_header(request.url)));
+    added.push(("x-acs-version", operation.version.to_string()));
+    added.push(("x-acs-action", operation.action.to_string()));
+    added.push(("x-acs-date", format_date(time)));
+    added.push(("x-acs-signature-nonce", nonce.to_string()));
     if let Some(token) = &credentials.security_token {
-        added.push((
-            "x-acs-accesskey-id".to_string(),
-            credentials.access_key_id.clone(),
-        ));
-        added.push((
-            "x-acs-security-token".to_string(),
-            token.expose().to_string(),
-        ));
+        added.push(("x-acs-accesskey-id", credentials.access_key_id.clone()));
+        added.push(("x-acs-security-token", token.expose().to_string()));
     }
     let (signed, signature) = {
-        let hash_header = ("x-acs-content-sha256".to_string(), payload_hash);
+        let hash_header = ("x-acs-content-sha256", payload_hash);
+        let added_pairs = added.iter().map(|(n, v)| (*n, v.as_str()));
+        let hash_pair = std::iter::once((hash_header.0, hash_header.1.as_str()));
         let sorted = signed_headers(
             request
                 .headers
                 .iter()
-                .chain(added.iter())
-                .chain(std::iter::once(&hash_header)),
+                .copied()
+                .chain(added_pairs)
+                .chain(hash_pair),
         );
         // The canonical request is only hashed here, so it is written straight into the hasher.
         let mut hasher = HashWriter::new();
@@ -189,7 +186,7 @@ pub fn sign(
         (signed, signature)
     };
     added.push((
-        "Authorization".to_string(),
+        "authorization",
         format!(
             "{ALGORITHM} Credential={},SignedHeaders={signed},Signature={signature}",
             credentials.access_key_id

@@ -25,6 +25,11 @@ impl HashWriter {
         HashWriter(Sha256::new())
     }
 
+    /// Hashes raw bytes (a body) as well as text.
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+
     /// The lowercase hex digest, without allocating.
     pub fn hex(self, out: &mut [u8; 64]) -> &str {
         hex::encode_to_slice(self.0.finalize(), out).expect("64 bytes hold a hex SHA-256");

@@ -19,14 +19,14 @@ use crate::{AddedHeaders, Secret, SignableRequest, host_header, sha256_hex};
 
 /// The algorithm name in `Authorization`.
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
-/// The time header and the `Authorization` header the signer adds.
-pub const DATE_HEADER: &str = "X-Sdk-Date";
-/// The project header added when the credentials name a project.
-pub const PROJECT_HEADER: &str = "X-Project-Id";
-/// The header carrying the security token of temporary credentials.
-pub const SECURITY_TOKEN_HEADER: &str = "X-Security-Token";
-/// The header carrying an IAM token (token authentication instead of AK/SK).
-pub const AUTH_TOKEN_HEADER: &str = "X-Auth-Token";
+/// The time header the signer adds (`X-Sdk-Date`).
+pub const DATE_HEADER: &str = "x-sdk-date";
+/// The project header added when the credentials name a project (`X-Project-Id`).
+pub const PROJECT_HEADER: &str = "x-project-id";
+/// The header carrying the security token of temporary credentials (`X-Security-Token`).
+pub const SECURITY_TOKEN_HEADER: &str = "x-security-token";
+/// The header carrying an IAM token, for token authentication instead of AK/SK (`X-Auth-Token`).
+pub const AUTH_TOKEN_HEADER: &str = "x-auth-token";
 
 const EMPTY_BODY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
@@ -82,9 +82,10 @@ impl fmt::Debug for HuaweiCredentials {
 /// `X-Sdk-Date` for `time`: `yyyyMMddTHHmmssZ`, UTC.
 pub fn format_date(time: SystemTime) -> String {
     // humantime gives `2026-11-24T08:30:15Z`; the SDK's basic format drops the separators.
-    humantime::format_rfc3339_seconds(time)
-        .to_string()
-        .replace(['-', ':'], "")
+    let mut date = String::with_capacity(20);
+    write!(date, "{}", humantime::format_rfc3339_seconds(time)).expect("writing to a String");
+    date.retain(|c| c != '-' && c != ':');
+    date
 }
 
 /// Parses an `X-Sdk-Date` value back into a time (for servers that verify signatures).
@@ -113,31 +114,28 @@ fn headers_to_add(
 ) -> AddedHeaders {
     let mut added = Vec::with_capacity(5);
     if let Some(project_id) = &credentials.project_id {
-        added.push((PROJECT_HEADER.to_string(), project_id.clone()));
+        added.push((PROJECT_HEADER, project_id.clone()));
     }
     if let Some(token) = &credentials.security_token {
-        added.push((
-            SECURITY_TOKEN_HEADER.to_string(),
-            token.expose().to_string(),
-        ));
+        added.push((SECURITY_TOKEN_HEADER, token.expose().to_string()));
     }
     if !has_header(request.headers, DATE_HEADER) {
-        added.push((DATE_HEADER.to_string(), format_date(time)));
+        added.push((DATE_HEADER, format_date(time)));
     }
     if !has_header(request.headers, "host") {
-        added.push(("Host".to_string(), host_header(request.url)));
+        added.push(("host", host_header(request.url)));
     }
     added
 }
 
-fn has_header(headers: &[(String, String)], name: &str) -> bool {
+fn has_header(headers: &[(&str, &str)], name: &str) -> bool {
     headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name))
 }
 
 /// The signed headers: names lowercased, names with `_` skipped, later duplicates winning (as
 /// in the SDK's dict), values trimmed, sorted by name.
 fn signed_headers<'a>(
-    headers: impl Iterator<Item = &'a (String, String)>,
+    headers: impl Iterator<Item = (&'a str, &'a str)>,
 ) -> Vec<(Cow<'a, str>, &'a str)> {
     let mut by_name: Vec<(Cow<'a, str>, &'a str)> = Vec::with_capacity(8);
     for (name, value) in headers {
@@ -171,7 +169,10 @@ fn write_canonical(
     if request.body.is_empty() {
         out.write_str(EMPTY_BODY_SHA256)
     } else {
-        out.write_str(&sha256_hex(request.body))
+        let mut hash = HashWriter::new();
+        hash.update(request.body);
+        let mut hex = [0u8; 64];
+        out.write_str(hash.hex(&mut hex))
     }
 }
 
@@ -179,9 +180,9 @@ fn write_canonical(
 /// header names joined by `;`.
 pub fn canonical_request(
     request: &SignableRequest<'_>,
-    headers: &[(String, String)],
+    headers: &[(&str, &str)],
 ) -> (String, String) {
-    let sorted = signed_headers(headers.iter());
+    let sorted = signed_headers(headers.iter().copied());
     let mut canonical = String::with_capacity(512);
     let mut signed = String::with_capacity(64);
     write_canonical(&mut canonical, request, &sorted).expect("writing to a String");
@@ -199,7 +200,8 @@ pub fn sign(
 ) -> AddedHeaders {
     let mut added = headers_to_add(request, credentials, time);
     let (signed, signature) = {
-        let sorted = signed_headers(request.headers.iter().chain(added.iter()));
+        let added_pairs = added.iter().map(|(n, v)| (*n, v.as_str()));
+        let sorted = signed_headers(request.headers.iter().copied().chain(added_pairs));
         let date = sorted
             .iter()
             .find(|(n, _)| n == "x-sdk-date")
@@ -215,7 +217,7 @@ pub fn sign(
         (signed, signature)
     };
     added.push((
-        "Authorization".to_string(),
+        "authorization",
         format!(
             "{ALGORITHM} Access={}, SignedHeaders={signed}, Signature={signature}",
             credentials.ak

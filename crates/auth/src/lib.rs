@@ -39,13 +39,14 @@ pub struct SignableRequest<'a> {
     /// The full URL, with the path and query exactly as they will be sent.
     pub url: &'a url::Url,
     /// The headers present before signing (names in any case); all of them are signed.
-    pub headers: &'a [(String, String)],
+    pub headers: &'a [(&'a str, &'a str)],
     /// The body bytes, empty for none.
     pub body: &'a [u8],
 }
 
-/// Headers a signer adds to a request, in the order it adds them.
-pub type AddedHeaders = Vec<(String, String)>;
+/// Headers a signer adds to a request, in the order it adds them. Names are lower case (HTTP
+/// names are case-insensitive, and HTTP/1 clients such as hyper send them in lower case).
+pub type AddedHeaders = Vec<(&'static str, String)>;
 
 /// Lowercase hex sha256 of `bytes` (the payload hash both schemes sign).
 pub fn sha256_hex(bytes: &[u8]) -> String {

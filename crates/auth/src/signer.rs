@@ -156,24 +156,17 @@ impl RequestSigner {
         let added = match &self.scheme {
             Scheme::Unsigned => return Ok(()),
             Scheme::HuaweiToken { token, project_id } => {
-                let mut added = vec![(
-                    huawei::AUTH_TOKEN_HEADER.to_string(),
-                    token.expose().to_string(),
-                )];
+                let mut added = vec![(huawei::AUTH_TOKEN_HEADER, token.expose().to_string())];
                 if let Some(project_id) = project_id {
-                    added.push((huawei::PROJECT_HEADER.to_string(), project_id.clone()));
+                    added.push((huawei::PROJECT_HEADER, project_id.clone()));
                 }
                 added
             }
             Scheme::HuaweiAkSk(credentials) => {
-                let (headers, body) = signable_parts(request)?;
-                let signable = SignableRequest {
-                    method: request.method().as_str(),
-                    url: request.url(),
-                    headers: &headers,
-                    body: &body,
-                };
-                huawei::sign(&signable, credentials, (self.clock)())
+                let time = (self.clock)();
+                with_signable(request, |signable| {
+                    huawei::sign(signable, credentials, time)
+                })?
             }
             Scheme::Alibaba {
                 credentials,
@@ -181,61 +174,57 @@ impl RequestSigner {
             } => {
                 let encoded = alibaba::encode_path(request.url().path());
                 request.url_mut().set_path(&encoded);
-                let (headers, body) = signable_parts(request)?;
-                let signable = SignableRequest {
-                    method: request.method().as_str(),
-                    url: request.url(),
-                    headers: &headers,
-                    body: &body,
-                };
+                let (time, nonce) = ((self.clock)(), (self.nonce)());
                 let operation = alibaba::Operation { action, version };
-                alibaba::sign(
-                    &signable,
-                    operation,
-                    credentials,
-                    (self.clock)(),
-                    &(self.nonce)(),
-                )
+                with_signable(request, |signable| {
+                    alibaba::sign(signable, operation, credentials, time, &nonce)
+                })?
             }
         };
         insert_headers(request, added)
     }
 }
 
-/// A request's headers as name/value pairs.
-type HeaderPairs = Vec<(String, String)>;
-
-/// The request's headers as pairs, and its body bytes.
-fn signable_parts(request: &reqwest::Request) -> Result<(HeaderPairs, Vec<u8>), SignError> {
-    let headers = request
+/// Runs `sign` on a view of `request` that borrows its headers and body (nothing is copied).
+fn with_signable(
+    request: &reqwest::Request,
+    sign: impl FnOnce(&SignableRequest<'_>) -> AddedHeaders,
+) -> Result<AddedHeaders, SignError> {
+    let headers: Vec<(&str, &str)> = request
         .headers()
         .iter()
-        .map(|(name, value)| {
-            (
-                name.as_str().to_string(),
-                String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            )
-        })
+        .map(|(name, value)| (name.as_str(), value.to_str().unwrap_or_default()))
         .collect();
     let body = match request.body() {
-        None => Vec::new(),
-        Some(body) => body.as_bytes().ok_or(SignError::StreamingBody)?.to_vec(),
+        None => &[][..],
+        Some(body) => body.as_bytes().ok_or(SignError::StreamingBody)?,
     };
-    Ok((headers, body))
+    let signable = SignableRequest {
+        method: request.method().as_str(),
+        url: request.url(),
+        headers: &headers,
+        body,
+    };
+    Ok(sign(&signable))
 }
 
 fn insert_headers(request: &mut reqwest::Request, added: AddedHeaders) -> Result<(), SignError> {
     for (name, value) in added {
-        let invalid = || SignError::InvalidHeader { name: name.clone() };
-        let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid())?;
-        let mut value = HeaderValue::from_str(&value).map_err(|_| invalid())?;
+        let mut value = HeaderValue::try_from(value).map_err(|_| SignError::InvalidHeader {
+            name: name.to_string(),
+        })?;
         if matches!(
-            name.as_str(),
-            "Authorization" | "X-Security-Token" | "X-Auth-Token" | "x-acs-security-token"
+            name,
+            "authorization"
+                | huawei::SECURITY_TOKEN_HEADER
+                | huawei::AUTH_TOKEN_HEADER
+                | "x-acs-security-token"
         ) {
             value.set_sensitive(true);
         }
-        request.headers_mut().insert(header, value);
+        request
+            .headers_mut()
+            .insert(HeaderName::from_static(name), value);
     }
     Ok(())
 }

@@ -51,13 +51,17 @@ fn huawei_signature_of(request: &reqwest::Request, body: &str, sk: &str) -> Stri
         .iter()
         .map(|name| (name.clone(), header(request, name)))
         .collect();
+    let refs: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let signable = SignableRequest {
         method: request.method().as_str(),
         url: request.url(),
-        headers: &headers,
+        headers: &refs,
         body: body.as_bytes(),
     };
-    let (canonical, _) = huawei::canonical_request(&signable, &headers);
+    let (canonical, _) = huawei::canonical_request(&signable, &refs);
     let date = header(request, "x-sdk-date");
     let string_to_sign = format!(
         "SDK-HMAC-SHA256\n{date}\n{}",
@@ -205,14 +209,17 @@ fn alibaba_signing_encodes_the_path_like_the_sdk_and_signs_every_header() {
         .iter()
         .map(|n| (n.clone(), header(&request, n)))
         .collect();
+    let refs: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let signable = SignableRequest {
         method: "POST",
         url: request.url(),
-        headers: &headers,
+        headers: &refs,
         body: body.as_bytes(),
     };
-    let (canonical, _) =
-        alibaba::canonical_request(&signable, &headers, &hex_sha256(body.as_bytes()));
+    let (canonical, _) = alibaba::canonical_request(&signable, &refs, &hex_sha256(body.as_bytes()));
     assert_eq!(
         alibaba::signature(&canonical, ALIBABA_SECRET),
         parsed.signature
@@ -221,8 +228,7 @@ fn alibaba_signing_encodes_the_path_like_the_sdk_and_signs_every_header() {
         body: br#"{"repoPath":"es-cn-other"}"#,
         ..signable
     };
-    let (canonical, _) =
-        alibaba::canonical_request(&tampered, &headers, &hex_sha256(tampered.body));
+    let (canonical, _) = alibaba::canonical_request(&tampered, &refs, &hex_sha256(tampered.body));
     assert_ne!(
         alibaba::signature(&canonical, ALIBABA_SECRET),
         parsed.signature

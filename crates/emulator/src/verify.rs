@@ -38,14 +38,14 @@ fn received_url(uri: &Uri, headers: &HeaderMap) -> Result<url::Url, Refusal> {
 }
 
 /// The values of the headers named in `SignedHeaders`, as received.
-fn signed_header_values(
-    headers: &HeaderMap,
-    names: &[String],
-) -> Result<Vec<(String, String)>, String> {
+fn signed_header_values<'a>(
+    headers: &'a HeaderMap,
+    names: &'a [String],
+) -> Result<Vec<(&'a str, &'a str)>, String> {
     names
         .iter()
         .map(|name| match header(headers, name) {
-            Some(value) => Ok((name.clone(), value.to_string())),
+            Some(value) => Ok((name.as_str(), value)),
             None => Err(name.clone()),
         })
         .collect()
