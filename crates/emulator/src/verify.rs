@@ -51,6 +51,34 @@ fn signed_header_values<'a>(
         .collect()
 }
 
+/// What the server received, as the signature covers it.
+struct Received<'a> {
+    method: &'a Method,
+    uri: &'a Uri,
+    headers: &'a HeaderMap,
+    body: &'a [u8],
+}
+
+/// Rebuilds what the client signed (the headers named in `SignedHeaders` as received, the path
+/// and query as sent, the body) and returns the vendor's canonical request over it.
+fn received_canonical(
+    received: Received<'_>,
+    signed_names: &[String],
+    missing: impl Fn(&str) -> Refusal,
+    canonical: impl FnOnce(&SignableRequest<'_>, &[(&str, &str)]) -> String,
+) -> Result<String, Refusal> {
+    let signed =
+        signed_header_values(received.headers, signed_names).map_err(|name| missing(&name))?;
+    let url = received_url(received.uri, received.headers)?;
+    let request = SignableRequest {
+        method: received.method.as_str(),
+        url: &url,
+        headers: &signed,
+        body: received.body,
+    };
+    Ok(canonical(&request, &signed))
+}
+
 fn within(time: SystemTime, now: SystemTime, skew: Duration) -> bool {
     match now.duration_since(time) {
         Ok(age) => age <= skew,
@@ -122,20 +150,24 @@ pub fn verify_huawei(
             "Incorrect IAM authentication information: host and x-sdk-date must be signed",
         ));
     }
-    let signed = signed_header_values(headers, &parsed.signed_headers).map_err(|name| {
-        refuse(
-            CODE,
-            format!("Incorrect IAM authentication information: signed header {name} is missing"),
-        )
-    })?;
-    let url = received_url(uri, headers)?;
-    let request = SignableRequest {
-        method: method.as_str(),
-        url: &url,
-        headers: &signed,
-        body,
-    };
-    let (canonical, _) = huawei::canonical_request(&request, &signed);
+    let canonical = received_canonical(
+        Received {
+            method,
+            uri,
+            headers,
+            body,
+        },
+        &parsed.signed_headers,
+        |name| {
+            refuse(
+                CODE,
+                format!(
+                    "Incorrect IAM authentication information: signed header {name} is missing"
+                ),
+            )
+        },
+        |request, signed| huawei::canonical_request(request, signed).0,
+    )?;
     let date_value = header(headers, huawei::DATE_HEADER).unwrap_or_default();
     let expected = huawei::signature(&canonical, date_value, sk.expose());
     match expected
@@ -203,20 +235,22 @@ pub fn verify_alibaba(
             "The request body does not match x-acs-content-sha256.",
         ));
     }
-    let signed = signed_header_values(headers, &parsed.signed_headers).map_err(|name| {
-        refuse(
-            "IncompleteSignature",
-            format!("signed header {name} is missing"),
-        )
-    })?;
-    let url = received_url(uri, headers)?;
-    let request = SignableRequest {
-        method: method.as_str(),
-        url: &url,
-        headers: &signed,
-        body,
-    };
-    let (canonical, _) = alibaba::canonical_request(&request, &signed, &payload_hash);
+    let canonical = received_canonical(
+        Received {
+            method,
+            uri,
+            headers,
+            body,
+        },
+        &parsed.signed_headers,
+        |name| {
+            refuse(
+                "IncompleteSignature",
+                format!("signed header {name} is missing"),
+            )
+        },
+        |request, signed| alibaba::canonical_request(request, signed, &payload_hash).0,
+    )?;
     let expected = alibaba::signature(&canonical, secret.expose());
     match expected
         .as_bytes()
