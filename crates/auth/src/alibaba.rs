@@ -2,9 +2,11 @@
 //! ROA-style calls.
 //!
 //! The canonical request is `METHOD\nPATH\nQUERY\nHEADERS\n\nSIGNED\nSHA256(body)`, where PATH is
-//! the path exactly as sent (already percent-encoded), QUERY the decoded pairs sorted by key as
-//! `key=encoded(value)`, and every header present is signed (lowercased, sorted, repeated values
-//! sorted and joined by `,`). The string to sign is `ACS3-HMAC-SHA256\nSHA256(canonical request)`.
+//! the path exactly as sent (already percent-encoded: the SDK encodes path parameters with
+//! `DaraURL.percent_encode`, see [`encode_path`]), QUERY the decoded pairs sorted by key as
+//! `key=encoded(value)` (the key is not encoded), and every header present is signed (names
+//! lowercased and sorted, values trimmed, repeated values sorted and joined by `,`). The string to
+//! sign is `ACS3-HMAC-SHA256\nSHA256(canonical request)`.
 
 use std::fmt;
 use std::time::SystemTime;
@@ -13,9 +15,9 @@ use std::borrow::Cow;
 use std::fmt::Write;
 
 use crate::canonical::{
-    HashWriter, QueryStyle, lowercase, write_headers, write_query, write_signed_names,
+    HashWriter, QueryStyle, lowercase, write_headers, write_query, write_quoted, write_signed_names,
 };
-use crate::encoding::{quote, unquote};
+use crate::encoding::unquote;
 use crate::{AddedHeaders, Secret, SignableRequest, host_header, sha256_hex};
 
 /// The algorithm name in `Authorization`.
@@ -83,12 +85,24 @@ pub fn parse_date(value: &str) -> Option<SystemTime> {
 }
 
 /// A path encoded as the SDK encodes it: each segment decoded, then every character but
-/// `A-Z a-z 0-9 _ . - ~` percent-encoded (`*` becomes `%2A`).
+/// `A-Z a-z 0-9 _ . - ~` percent-encoded (`*` becomes `%2A`), which is what the generated
+/// product clients do to each path parameter (`DaraURL.percent_encode`, that is
+/// `quote(value, safe='')` with `*` as `%2A`). Segments are split before decoding, so an encoded
+/// `/` inside a parameter stays `%2F`.
 pub fn encode_path(path: &str) -> String {
-    path.split('/')
-        .map(|segment| quote(&unquote(segment)))
-        .collect::<Vec<_>>()
-        .join("/")
+    let mut encoded = String::with_capacity(path.len() + 16);
+    for (i, segment) in path.split('/').enumerate() {
+        if i > 0 {
+            encoded.push('/');
+        }
+        let written = if segment.contains('%') {
+            write_quoted(&mut encoded, &unquote(segment))
+        } else {
+            write_quoted(&mut encoded, segment)
+        };
+        written.expect("writing to a String");
+    }
+    encoded
 }
 
 /// The signed headers: names lowercased, values trimmed, sorted by name then value (repeated
@@ -100,6 +114,23 @@ fn signed_headers<'a>(
         headers.map(|(n, v)| (lowercase(n), v.trim())).collect();
     sorted.sort();
     sorted
+}
+
+/// Headers the SDK sets after the caller's headers are merged in, so that its values replace the
+/// caller's: a request's own copies are neither signed nor kept.
+const REPLACED_HEADERS: [&str; 4] = [
+    "x-acs-content-sha256",
+    "x-acs-accesskey-id",
+    "x-acs-security-token",
+    "authorization",
+];
+
+/// Whether the request has header `name`, in any case.
+fn has_header(request: &SignableRequest<'_>, name: &str) -> bool {
+    request
+        .headers
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case(name))
 }
 
 fn write_canonical(
@@ -139,9 +170,11 @@ pub fn canonical_request(
 }
 
 /// Signs `request` for `operation` with `credentials` at `time` with `nonce`, and returns the
-/// headers to add: `host`, `x-acs-version`, `x-acs-action`, `x-acs-date`,
-/// `x-acs-signature-nonce`, `x-acs-content-sha256`, for STS credentials `x-acs-accesskey-id` and
-/// `x-acs-security-token`, and `Authorization`.
+/// headers to add, in the order the SDK sets them: `host`, `x-acs-version`, `x-acs-action`,
+/// `x-acs-date` and `x-acs-signature-nonce` (each unless the request has it: the SDK lets the
+/// caller's headers win over these defaults), `x-acs-content-sha256`, for STS credentials
+/// `x-acs-accesskey-id` and `x-acs-security-token`, and `Authorization`. Every other header of
+/// the request is signed as it is.
 pub fn sign(
     request: &SignableRequest<'_>,
     operation: Operation<'_>,
@@ -149,40 +182,46 @@ pub fn sign(
     time: SystemTime,
     nonce: &str,
 ) -> AddedHeaders {
-    let payload_hash = sha256_hex(request.body);
+    // The SDK merges the caller's headers over these defaults, so a request's own value wins.
+    let defaults = [
+        ("host", host_header(request.url)),
+        ("x-acs-version", operation.version.to_string()),
+        ("x-acs-action", operation.action.to_string()),
+        ("x-acs-date", format_date(time)),
+        ("x-acs-signature-nonce", nonce.to_string()),
+    ];
     let mut added: AddedHeaders = Vec::with_capacity(9);
-    added.push(("host", host_header(request.url)));
-    added.push(("x-acs-version", operation.version.to_string()));
-    added.push(("x-acs-action", operation.action.to_string()));
-    added.push(("x-acs-date", format_date(time)));
-    added.push(("x-acs-signature-nonce", nonce.to_string()));
+    added.extend(
+        defaults
+            .into_iter()
+            .filter(|(name, _)| !has_header(request, name)),
+    );
+    added.push(("x-acs-content-sha256", sha256_hex(request.body)));
     if let Some(token) = &credentials.security_token {
         added.push(("x-acs-accesskey-id", credentials.access_key_id.clone()));
         added.push(("x-acs-security-token", token.expose().to_string()));
     }
     let (signed, signature) = {
-        let hash_header = ("x-acs-content-sha256", payload_hash);
-        let added_pairs = added.iter().map(|(n, v)| (*n, v.as_str()));
-        let hash_pair = std::iter::once((hash_header.0, hash_header.1.as_str()));
-        let sorted = signed_headers(
-            request
-                .headers
+        let own_headers = request.headers.iter().copied().filter(|(name, _)| {
+            !REPLACED_HEADERS
                 .iter()
-                .copied()
-                .chain(added_pairs)
-                .chain(hash_pair),
-        );
+                .any(|replaced| name.eq_ignore_ascii_case(replaced))
+        });
+        let added_pairs = added.iter().map(|(n, v)| (*n, v.as_str()));
+        let sorted = signed_headers(own_headers.chain(added_pairs));
+        let payload_hash = sorted
+            .iter()
+            .find(|(name, _)| name == "x-acs-content-sha256")
+            .map(|(_, value)| *value)
+            .unwrap_or_default();
         // The canonical request is only hashed here, so it is written straight into the hasher.
         let mut hasher = HashWriter::new();
-        write_canonical(&mut hasher, request, &sorted, &hash_header.1)
-            .expect("hashing cannot fail");
+        write_canonical(&mut hasher, request, &sorted, payload_hash).expect("hashing cannot fail");
         let mut hex = [0u8; 64];
         let signature =
             signature_of_hash(hasher.hex(&mut hex), credentials.access_key_secret.expose());
         let mut signed = String::with_capacity(160);
         write_signed_names(&mut signed, &sorted).expect("writing to a String");
-        drop(sorted);
-        added.push(hash_header);
         (signed, signature)
     };
     added.push((
@@ -198,6 +237,12 @@ pub fn sign(
 /// The hex signature of a canonical request under `secret`.
 pub fn signature(canonical_request: &str, secret: &str) -> String {
     signature_of_hash(&sha256_hex(canonical_request.as_bytes()), secret)
+}
+
+/// The string to sign for a canonical request:
+/// `ACS3-HMAC-SHA256\n{hex SHA-256 of the canonical request}`.
+pub fn string_to_sign(canonical_request: &str) -> String {
+    format!("{ALGORITHM}\n{}", sha256_hex(canonical_request.as_bytes()))
 }
 
 fn signature_of_hash(canonical_hash: &str, secret: &str) -> String {

@@ -1,6 +1,7 @@
-//! Percent-encoding as the vendors' SDKs do it (Python's `urllib.parse.quote`).
+//! Percent-encoding as the vendors' SDKs do it (Python's `urllib.parse.quote`; the writer is
+//! `canonical::write_quoted`).
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str};
 
 /// Everything but `A-Z a-z 0-9 _ . - ~`: `quote(s, safe='~')`.
 pub(crate) const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
@@ -12,11 +13,6 @@ pub(crate) const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
 /// Whether `quote` leaves this byte as it is.
 pub(crate) fn is_unreserved(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'~')
-}
-
-/// `quote(s, safe='~')`: RFC 3986 unreserved characters stay, everything else is `%XX` (UTF-8).
-pub(crate) fn quote(s: &str) -> String {
-    utf8_percent_encode(s, UNRESERVED).to_string()
 }
 
 /// `unquote(s)`: `%XX` sequences decoded as UTF-8 (invalid sequences replaced, as Python does).
@@ -37,7 +33,9 @@ mod tests {
 
     #[test]
     fn quote_keeps_only_unreserved_characters() {
-        assert_eq!(quote("a b*~/é-_."), "a%20b%2A~%2F%C3%A9-_.");
+        let mut quoted = String::new();
+        crate::canonical::write_quoted(&mut quoted, "a b*~/é-_.").unwrap();
+        assert_eq!(quoted, "a%20b%2A~%2F%C3%A9-_.");
         assert_eq!(unquote("a%20b%2A~%2F%C3%A9"), "a b*~/é");
     }
 }

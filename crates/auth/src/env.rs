@@ -23,6 +23,11 @@ pub enum ConfigError {
         /// The region as given.
         region: String,
     },
+    /// The service or product name is not one (lowercase letters, digits and `-`).
+    InvalidService {
+        /// The name as given.
+        service: String,
+    },
     /// An endpoint override variable does not hold an http(s) URL.
     InvalidEndpointOverride {
         /// The variable's name.
@@ -43,6 +48,10 @@ impl fmt::Display for ConfigError {
                 f,
                 "`{region}` is not a region id: use lowercase letters, digits and `-`, e.g. cn-north-4 or cn-hangzhou"
             ),
+            ConfigError::InvalidService { service } => write!(
+                f,
+                "`{service}` is not a service name: use lowercase letters, digits and `-`, e.g. css, dws or elasticsearch"
+            ),
             ConfigError::InvalidEndpointOverride { variable } => {
                 write!(f, "{variable} must be an http:// or https:// URL")
             }
@@ -52,8 +61,15 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+/// Reads one variable of the process environment; pass it where an `env` lookup is expected to
+/// use the real environment (`HuaweiCredentials::from_env(&process_env)`). A variable that is not
+/// valid Unicode counts as unset.
+pub fn process_env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
 fn required(
-    env: &dyn Fn(&str) -> Option<String>,
+    env: &(impl Fn(&str) -> Option<String> + ?Sized),
     variable: &'static str,
 ) -> Result<String, ConfigError> {
     match env(variable) {
@@ -63,16 +79,18 @@ fn required(
     }
 }
 
-fn optional(env: &dyn Fn(&str) -> Option<String>, variable: &str) -> Option<String> {
+fn optional(env: &(impl Fn(&str) -> Option<String> + ?Sized), variable: &str) -> Option<String> {
     env(variable).filter(|value| !value.trim().is_empty())
 }
 
 impl HuaweiCredentials {
     /// Reads `HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK` (both required), and the optional
-    /// `HUAWEICLOUD_SDK_PROJECT_ID` and `HUAWEICLOUD_SDK_SECURITY_TOKEN` through `env` (pass a
-    /// closure over `std::env::var` for the process environment).
+    /// `HUAWEICLOUD_SDK_PROJECT_ID` and `HUAWEICLOUD_SDK_SECURITY_TOKEN` through `env`, a lookup
+    /// from variable name to value (a closure over a map in tests, [`process_env`] for the real
+    /// environment). A missing or empty AK or SK is an error naming the variable; empty optional
+    /// variables count as unset, as in the SDK.
     pub fn from_env(
-        env: &dyn Fn(&str) -> Option<String>,
+        env: &(impl Fn(&str) -> Option<String> + ?Sized),
     ) -> Result<HuaweiCredentials, ConfigError> {
         let mut credentials = HuaweiCredentials::new(
             required(env, "HUAWEICLOUD_SDK_AK")?,
@@ -86,13 +104,19 @@ impl HuaweiCredentials {
         }
         Ok(credentials)
     }
+
+    /// [`HuaweiCredentials::from_env`] over the process environment.
+    pub fn from_process_env() -> Result<HuaweiCredentials, ConfigError> {
+        HuaweiCredentials::from_env(&process_env)
+    }
 }
 
 impl AlibabaCredentials {
     /// Reads `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` (both required) and
-    /// the optional `ALIBABA_CLOUD_SECURITY_TOKEN` through `env`.
+    /// the optional `ALIBABA_CLOUD_SECURITY_TOKEN` through `env`, a lookup from variable name to
+    /// value. A missing or empty required variable is an error naming it.
     pub fn from_env(
-        env: &dyn Fn(&str) -> Option<String>,
+        env: &(impl Fn(&str) -> Option<String> + ?Sized),
     ) -> Result<AlibabaCredentials, ConfigError> {
         let mut credentials = AlibabaCredentials::new(
             required(env, "ALIBABA_CLOUD_ACCESS_KEY_ID")?,
@@ -103,16 +127,25 @@ impl AlibabaCredentials {
         }
         Ok(credentials)
     }
+
+    /// [`AlibabaCredentials::from_env`] over the process environment.
+    pub fn from_process_env() -> Result<AlibabaCredentials, ConfigError> {
+        AlibabaCredentials::from_env(&process_env)
+    }
+}
+
+/// A DNS label of lowercase letters, digits and inner `-` (what region ids and service names
+/// are, and all that may go into a host name built from them).
+fn is_label(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
 }
 
 fn check_region(region: &str) -> Result<(), ConfigError> {
-    let valid = !region.is_empty()
-        && region
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !region.starts_with('-')
-        && !region.ends_with('-');
-    if valid {
+    if is_label(region) {
         Ok(())
     } else {
         Err(ConfigError::InvalidRegion {
@@ -121,29 +154,54 @@ fn check_region(region: &str) -> Result<(), ConfigError> {
     }
 }
 
-/// The endpoint of Huawei Cloud `service` in `region`: `https://{service}.{region}.myhuaweicloud.com`,
-/// unless `HUAWEICLOUD_SDK_REGION_{SERVICE}_{REGION}` (uppercase, `-` as `_`) overrides it, as in
-/// the official SDKs.
+fn check_service(service: &str) -> Result<(), ConfigError> {
+    if is_label(service) {
+        Ok(())
+    } else {
+        Err(ConfigError::InvalidService {
+            service: service.to_string(),
+        })
+    }
+}
+
+/// The endpoint of Huawei Cloud `service` (`css`, `dws`) in `region` (`cn-north-4`):
+/// `https://{service}.{region}.myhuaweicloud.com`, unless the variable
+/// `HUAWEICLOUD_SDK_REGION_{SERVICE}_{REGION}` (upper case, `-` as `_`, e.g.
+/// `HUAWEICLOUD_SDK_REGION_CSS_CN_NORTH_4`) read through `env` overrides it, as in the official
+/// SDKs. The SDKs accept a comma-separated list there and fail over between its endpoints; the
+/// first is taken.
 pub fn huawei_endpoint(
     service: &str,
     region: &str,
-    env: &dyn Fn(&str) -> Option<String>,
+    env: &(impl Fn(&str) -> Option<String> + ?Sized),
 ) -> Result<String, ConfigError> {
+    check_service(service)?;
     check_region(region)?;
-    let variable = format!("HUAWEICLOUD_SDK_REGION_{}_{}", service, region)
+    let variable = format!("HUAWEICLOUD_SDK_REGION_{service}_{region}")
         .to_ascii_uppercase()
         .replace('-', "_");
-    match optional(env, &variable) {
+    let overridden = optional(env, &variable).map(|list| {
+        let first = list.split(',').next().unwrap_or_default();
+        first.trim().to_string()
+    });
+    match overridden {
         Some(url) if url.starts_with("https://") || url.starts_with("http://") => Ok(url),
         Some(_) => Err(ConfigError::InvalidEndpointOverride { variable }),
         None => Ok(format!("https://{service}.{region}.myhuaweicloud.com")),
     }
 }
 
-/// The endpoint of Alibaba Cloud `product` in `region_id`: `https://{product}.{regionId}.aliyuncs.com`.
+/// The endpoint of Alibaba Cloud `product` (`elasticsearch`) in `region_id` (`cn-hangzhou`):
+/// `https://{product}.{regionId}.aliyuncs.com`, the regional rule of the Elasticsearch SDK.
 pub fn alibaba_endpoint(product: &str, region_id: &str) -> Result<String, ConfigError> {
+    check_service(product)?;
     check_region(region_id)?;
     Ok(format!("https://{product}.{region_id}.aliyuncs.com"))
+}
+
+/// [`alibaba_endpoint`] of Alibaba Cloud Elasticsearch: `https://elasticsearch.{regionId}.aliyuncs.com`.
+pub fn alibaba_elasticsearch_endpoint(region_id: &str) -> Result<String, ConfigError> {
+    alibaba_endpoint("elasticsearch", region_id)
 }
 
 #[cfg(test)]
@@ -230,11 +288,110 @@ mod tests {
             alibaba_endpoint("elasticsearch", "cn-hangzhou").unwrap(),
             "https://elasticsearch.cn-hangzhou.aliyuncs.com"
         );
-        for region in ["CN-North-4", "cn north", "", "cn.hangzhou", "-x"] {
-            assert!(
-                alibaba_endpoint("elasticsearch", region).is_err(),
-                "{region}"
+        assert_eq!(
+            alibaba_elasticsearch_endpoint("cn-shanghai").unwrap(),
+            "https://elasticsearch.cn-shanghai.aliyuncs.com"
+        );
+        for region in ["CN-North-4", "cn north", "", "cn.hangzhou", "-x", "a/b"] {
+            let error = alibaba_endpoint("elasticsearch", region).unwrap_err();
+            assert_eq!(
+                error,
+                ConfigError::InvalidRegion {
+                    region: region.to_string()
+                }
             );
+            assert!(
+                error
+                    .to_string()
+                    .contains("lowercase letters, digits and `-`")
+            );
+            assert!(huawei_endpoint("css", region, &none).is_err(), "{region}");
         }
+        assert!(matches!(
+            huawei_endpoint("css.evil.example/", "cn-north-4", &none),
+            Err(ConfigError::InvalidService { .. })
+        ));
+    }
+
+    #[test]
+    fn every_way_of_passing_the_lookup_compiles() {
+        fn named_lookup(_: &str) -> Option<String> {
+            None
+        }
+        let as_trait_object: &dyn Fn(&str) -> Option<String> = &named_lookup;
+        assert!(HuaweiCredentials::from_env(&named_lookup).is_err());
+        assert!(HuaweiCredentials::from_env(as_trait_object).is_err());
+        assert!(
+            AlibabaCredentials::from_env(&|name: &str| std::env::var(name).ok().filter(|_| false))
+                .is_err()
+        );
+        assert!(huawei_endpoint("css", "cn-north-4", as_trait_object).is_ok());
+        assert!(huawei_endpoint("css", "cn-north-4", &process_env).is_ok());
+    }
+
+    #[test]
+    fn an_override_listing_several_endpoints_gives_the_first() {
+        let listed = env_of(&[(
+            "HUAWEICLOUD_SDK_REGION_CSS_AP_SOUTHEAST_1",
+            " https://css-a.example.com , https://css-b.example.com",
+        )]);
+        assert_eq!(
+            huawei_endpoint("css", "ap-southeast-1", &listed).unwrap(),
+            "https://css-a.example.com"
+        );
+        let empty = env_of(&[("HUAWEICLOUD_SDK_REGION_CSS_AP_SOUTHEAST_1", "")]);
+        assert_eq!(
+            huawei_endpoint("css", "ap-southeast-1", &empty).unwrap(),
+            "https://css.ap-southeast-1.myhuaweicloud.com",
+            "an empty override is no override, as in the SDK"
+        );
+    }
+
+    #[test]
+    fn errors_name_variables_and_never_carry_values() {
+        let secret = "s3cr3t-v4lue-never-shown";
+        let only_secret = |name: &str| {
+            (name == "HUAWEICLOUD_SDK_SK" || name == "ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+                .then(|| secret.to_string())
+        };
+        let errors = [
+            HuaweiCredentials::from_env(&only_secret).unwrap_err(),
+            AlibabaCredentials::from_env(&only_secret).unwrap_err(),
+        ];
+        assert_eq!(
+            errors[0],
+            ConfigError::Missing {
+                variable: "HUAWEICLOUD_SDK_AK"
+            }
+        );
+        assert_eq!(
+            errors[1],
+            ConfigError::Missing {
+                variable: "ALIBABA_CLOUD_ACCESS_KEY_ID"
+            }
+        );
+        for error in errors {
+            assert!(!format!("{error} {error:?}").contains(secret));
+        }
+        let bad_override = env_of(&[("HUAWEICLOUD_SDK_REGION_CSS_CN_NORTH_4", "s3cr3t-v4lue")]);
+        let error = huawei_endpoint("css", "cn-north-4", &bad_override).unwrap_err();
+        assert!(!format!("{error} {error:?}").contains("s3cr3t"));
+    }
+
+    #[test]
+    fn credentials_debug_hides_secrets_but_shows_the_key_id() {
+        let credentials = HuaweiCredentials::from_env(&env_of(&[
+            ("HUAWEICLOUD_SDK_AK", "AK-VISIBLE"),
+            ("HUAWEICLOUD_SDK_SK", "sk-hidden-value"),
+            ("HUAWEICLOUD_SDK_SECURITY_TOKEN", "token-hidden-value"),
+        ]))
+        .unwrap();
+        let debug = format!("{credentials:?} {credentials:#?}");
+        assert!(debug.contains("AK-VISIBLE"));
+        assert!(!debug.contains("hidden-value"), "{debug}");
+        let secret = crate::Secret::new("plain-secret");
+        assert_eq!(format!("{secret}"), "***");
+        assert_eq!(format!("{secret:?}"), "Secret(***)");
+        assert_eq!(secret.expose(), "plain-secret");
     }
 }

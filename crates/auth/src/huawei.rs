@@ -1,9 +1,12 @@
 //! Huawei Cloud AK/SK signing, `SDK-HMAC-SHA256`, as `huaweicloudsdkcore` 3.1 does it.
 //!
-//! The canonical request is `METHOD\nURI\nQUERY\nHEADERS\n\nSIGNED\nSHA256(body)`, where URI is each
-//! path segment decoded and re-encoded with a trailing `/`, QUERY the decoded pairs sorted and
-//! encoded, and every header present is signed (names lowercased and sorted; names with `_` are
-//! skipped). The string to sign is `SDK-HMAC-SHA256\nX-Sdk-Date\nSHA256(canonical request)`.
+//! The canonical request is `METHOD\nURI\nQUERY\nHEADERS\n\nSIGNED\nPAYLOAD`, where URI is the
+//! path decoded as a whole, split at `/`, each segment re-encoded, with a trailing `/`; QUERY the
+//! decoded pairs sorted by key then value, both encoded; every header present is signed (names
+//! lowercased and sorted, values trimmed; names with `_` are skipped); PAYLOAD the hex SHA-256 of
+//! the body, or `X-Sdk-Content-Sha256` when that header is set (`UNSIGNED-PAYLOAD` for bodies that
+//! are neither JSON nor BSON). The string to sign is
+//! `SDK-HMAC-SHA256\nX-Sdk-Date\nSHA256(canonical request)`.
 
 use std::fmt;
 use std::time::SystemTime;
@@ -27,6 +30,10 @@ pub const PROJECT_HEADER: &str = "x-project-id";
 pub const SECURITY_TOKEN_HEADER: &str = "x-security-token";
 /// The header carrying an IAM token, for token authentication instead of AK/SK (`X-Auth-Token`).
 pub const AUTH_TOKEN_HEADER: &str = "x-auth-token";
+/// The header that replaces the body's hash in the canonical request (`X-Sdk-Content-Sha256`).
+pub const CONTENT_SHA256_HEADER: &str = "x-sdk-content-sha256";
+/// The value the SDK gives [`CONTENT_SHA256_HEADER`] for bodies that are neither JSON nor BSON.
+pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 
 const EMPTY_BODY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
@@ -112,12 +119,24 @@ fn headers_to_add(
     credentials: &HuaweiCredentials,
     time: SystemTime,
 ) -> AddedHeaders {
-    let mut added = Vec::with_capacity(5);
+    let mut added = Vec::with_capacity(6);
     if let Some(project_id) = &credentials.project_id {
         added.push((PROJECT_HEADER, project_id.clone()));
     }
     if let Some(token) = &credentials.security_token {
         added.push((SECURITY_TOKEN_HEADER, token.expose().to_string()));
+    }
+    // The SDK hashes only JSON and BSON bodies; any other declared type is sent unsigned.
+    let content_type = request
+        .headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("content-type"));
+    if let Some((_, content_type)) = content_type
+        && !content_type.is_empty()
+        && !content_type.starts_with("application/json")
+        && !content_type.starts_with("application/bson")
+    {
+        added.push((CONTENT_SHA256_HEADER, UNSIGNED_PAYLOAD.to_string()));
     }
     if !has_header(request.headers, DATE_HEADER) {
         added.push((DATE_HEADER, format_date(time)));
@@ -133,13 +152,14 @@ fn has_header(headers: &[(&str, &str)], name: &str) -> bool {
 }
 
 /// The signed headers: names lowercased, names with `_` skipped, later duplicates winning (as
-/// in the SDK's dict), values trimmed, sorted by name.
+/// in the SDK's dict), values trimmed, sorted by name. An `Authorization` already present is not
+/// signed: the new one replaces it.
 fn signed_headers<'a>(
     headers: impl Iterator<Item = (&'a str, &'a str)>,
 ) -> Vec<(Cow<'a, str>, &'a str)> {
     let mut by_name: Vec<(Cow<'a, str>, &'a str)> = Vec::with_capacity(8);
     for (name, value) in headers {
-        if name.contains('_') {
+        if name.contains('_') || name.eq_ignore_ascii_case("authorization") {
             continue;
         }
         let name = lowercase(name);
@@ -166,8 +186,15 @@ fn write_canonical(
     out.write_char('\n')?;
     write_headers(out, headers)?;
     out.write_char('\n')?;
+    let declared_hash = headers
+        .iter()
+        .find(|(name, _)| name == CONTENT_SHA256_HEADER)
+        .map(|(_, value)| *value)
+        .filter(|value| !value.is_empty());
     if request.body.is_empty() {
         out.write_str(EMPTY_BODY_SHA256)
+    } else if let Some(declared) = declared_hash {
+        out.write_str(declared)
     } else {
         let mut hash = HashWriter::new();
         hash.update(request.body);
@@ -190,9 +217,11 @@ pub fn canonical_request(
     (canonical, signed)
 }
 
-/// Signs `request` with `credentials` at `time` and returns the headers to add: `X-Project-Id`
-/// and `X-Security-Token` when the credentials have them, `X-Sdk-Date` and `Host` unless the
-/// request has them, and `Authorization`.
+/// Signs `request` with `credentials` at `time` and returns the headers to add, in the order the
+/// SDK adds them: `X-Project-Id` and `X-Security-Token` when the credentials have them,
+/// `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD` when the content type is neither JSON nor BSON,
+/// `X-Sdk-Date` and `Host` unless the request has them, and `Authorization`. Every other header
+/// of the request is signed as it is.
 pub fn sign(
     request: &SignableRequest<'_>,
     credentials: &HuaweiCredentials,
@@ -204,7 +233,7 @@ pub fn sign(
         let sorted = signed_headers(request.headers.iter().copied().chain(added_pairs));
         let date = sorted
             .iter()
-            .find(|(n, _)| n == "x-sdk-date")
+            .find(|(n, _)| n == DATE_HEADER)
             .map(|(_, v)| *v)
             .unwrap_or_default();
         // The canonical request is only hashed here, so it is written straight into the hasher.
@@ -229,6 +258,24 @@ pub fn sign(
 /// The hex signature of a canonical request signed at `date` (the `X-Sdk-Date` value) with `sk`.
 pub fn signature(canonical_request: &str, date: &str, sk: &str) -> String {
     signature_of_hash(&sha256_hex(canonical_request.as_bytes()), date, sk)
+}
+
+/// The string to sign for a canonical request signed at `date` (the `X-Sdk-Date` value):
+/// `SDK-HMAC-SHA256\n{date}\n{hex SHA-256 of the canonical request}`.
+pub fn string_to_sign(canonical_request: &str, date: &str) -> String {
+    format!(
+        "{ALGORITHM}\n{date}\n{}",
+        sha256_hex(canonical_request.as_bytes())
+    )
+}
+
+/// The query of `url` as the SDK sends it: the canonical query string (pairs sorted by key then
+/// value, both percent-encoded, spaces as `%20`), `None` when there is no query.
+pub fn canonical_query(url: &url::Url) -> Option<String> {
+    let raw = url.query()?;
+    let mut query = String::with_capacity(raw.len() + 16);
+    write_query(&mut query, url, QueryStyle::EncodeBoth).expect("writing to a String");
+    Some(query)
 }
 
 fn signature_of_hash(canonical_hash: &str, date: &str, sk: &str) -> String {

@@ -1,7 +1,8 @@
 //! Applying the pure signers to a `reqwest::Request` about to be sent.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
 use reqwest::header::{HeaderName, HeaderValue};
@@ -40,13 +41,19 @@ pub struct RequestSigner {
     nonce: NonceSource,
 }
 
-/// Why a request could not be signed.
+/// Why a request could not be signed. Names headers, never their values.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SignError {
     /// The body is a stream, whose bytes cannot be hashed before sending.
     StreamingBody,
     /// A header value the signer computed is not a valid HTTP header value.
     InvalidHeader {
+        /// The header's name.
+        name: String,
+    },
+    /// A header of the request is not UTF-8 text, so it cannot be signed as the SDKs sign it.
+    UnreadableHeader {
         /// The header's name.
         name: String,
     },
@@ -64,21 +71,48 @@ impl fmt::Display for SignError {
                     "the signing header {name} has characters HTTP does not allow (check the credentials' project id)"
                 )
             }
+            SignError::UnreadableHeader { name } => {
+                write!(
+                    f,
+                    "cannot sign the request: its header {name} is not UTF-8 text"
+                )
+            }
         }
     }
 }
 
 impl std::error::Error for SignError {}
 
+/// A nonce unique to this request: a random per-process prefix (so that processes, and restarts,
+/// never share nonces), a per-process counter and the clock. Only uniqueness matters to the
+/// server, which refuses a nonce it has seen; one OS random read per process keeps signing free
+/// of system calls.
 fn random_nonce() -> String {
-    let mut bytes = [0u8; 16];
-    // A failing OS random source leaves zeros; the clock-based part still varies per request.
-    let _ = getrandom::fill(&mut bytes);
-    let nanos = SystemTime::now()
+    static PREFIX: OnceLock<u64> = OnceLock::new();
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let prefix = *PREFIX.get_or_init(|| {
+        let mut bytes = [0u8; 8];
+        // Without an OS random source the clock still separates processes started apart.
+        if getrandom::getrandom(&mut bytes).is_err() {
+            bytes = nanos_since_epoch().to_le_bytes()[..8]
+                .try_into()
+                .expect("8 bytes");
+        }
+        u64::from_le_bytes(bytes)
+    });
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    // 32 hex digits, as long as the SDK's MD5-based nonces.
+    format!(
+        "{prefix:016x}{:08x}{:08x}",
+        count as u32,
+        nanos_since_epoch() as u32
+    )
+}
+
+fn nanos_since_epoch() -> u128 {
+    SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    format!("{}{:x}", hex::encode(bytes), nanos & 0xffff_ffff)
+        .map_or(0, |d| d.as_nanos())
 }
 
 impl RequestSigner {
@@ -145,8 +179,9 @@ impl RequestSigner {
 
     /// Signs `request` for operation `action` (Alibaba's `x-acs-action`; Huawei ignores it): drops
     /// progenitor's `api-version` header, then adds the scheme's headers, computed over the body
-    /// bytes actually in the request. For Alibaba the path is first re-encoded as the official SDK
-    /// encodes it (`*` as `%2A`), so that the wire and the signature agree with its requests.
+    /// bytes actually in the request. So that what is sent is what the official SDKs send, the
+    /// URL is first rewritten as they write it: for Huawei the query in its canonical form
+    /// (sorted, spaces as `%20`), for Alibaba the path re-encoded (`*` as `%2A`).
     pub fn sign_request(
         &self,
         request: &mut reqwest::Request,
@@ -163,6 +198,11 @@ impl RequestSigner {
                 added
             }
             Scheme::HuaweiAkSk(credentials) => {
+                // The SDK sends the canonical query itself; a server that decodes `+` differently
+                // from `%20` then still sees what was signed.
+                if let Some(query) = huawei::canonical_query(request.url()) {
+                    request.url_mut().set_query(Some(&query));
+                }
                 let time = (self.clock)();
                 with_signable(request, |signable| {
                     huawei::sign(signable, credentials, time)
@@ -173,7 +213,9 @@ impl RequestSigner {
                 version,
             } => {
                 let encoded = alibaba::encode_path(request.url().path());
-                request.url_mut().set_path(&encoded);
+                if encoded != request.url().path() {
+                    request.url_mut().set_path(&encoded);
+                }
                 let (time, nonce) = ((self.clock)(), (self.nonce)());
                 let operation = alibaba::Operation { action, version };
                 with_signable(request, |signable| {
@@ -190,11 +232,18 @@ fn with_signable(
     request: &reqwest::Request,
     sign: impl FnOnce(&SignableRequest<'_>) -> AddedHeaders,
 ) -> Result<AddedHeaders, SignError> {
-    let headers: Vec<(&str, &str)> = request
+    let headers = request
         .headers()
         .iter()
-        .map(|(name, value)| (name.as_str(), value.to_str().unwrap_or_default()))
-        .collect();
+        .map(|(name, value)| {
+            // The SDKs sign header values as text; UTF-8 beyond ASCII is what they would send.
+            std::str::from_utf8(value.as_bytes())
+                .map(|value| (name.as_str(), value))
+                .map_err(|_| SignError::UnreadableHeader {
+                    name: name.to_string(),
+                })
+        })
+        .collect::<Result<Vec<(&str, &str)>, SignError>>()?;
     let body = match request.body() {
         None => &[][..],
         Some(body) => body.as_bytes().ok_or(SignError::StreamingBody)?,

@@ -18,39 +18,53 @@ pub struct VendorError {
     pub retryable: bool,
 }
 
-/// Alibaba error codes that describe a passing state rather than a bad request.
-const RETRYABLE_CODES: [&str; 4] = [
+/// Prefixes of Alibaba error codes that describe a passing state rather than a bad request
+/// (`Throttling`, `Throttling.User`, `ThrottlingException`, `ServiceUnavailable`, ...).
+const RETRYABLE_CODE_PREFIXES: [&str; 4] = [
     "Throttling",
     "ServiceUnavailable",
     "InternalError",
     "InstanceActivating",
 ];
 
+/// The first of `names` present in `object` as a string (or a number, which some gateways use
+/// for codes), as text.
+fn text_field(object: &serde_json::Value, names: &[&str]) -> Option<String> {
+    names.iter().find_map(|name| match object.get(*name)? {
+        serde_json::Value::String(text) if !text.is_empty() => Some(text.clone()),
+        serde_json::Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    })
+}
+
 impl VendorError {
-    /// Reads an error answer: its status, headers and body (JSON from Huawei or Alibaba; anything
-    /// else leaves code and message empty).
+    /// Reads an error answer: its status, headers and body. Understands Huawei bodies
+    /// (`error_code`/`error_msg`, CSS's `errCode`/`externalMessage`, and `{"error": {"code",
+    /// "message"}}` as IAM answers), with the request id from the `X-Request-Id` header, and
+    /// Alibaba bodies (`Code`/`Message`/`RequestId`). Anything else leaves code and message empty.
     pub fn from_response(
         status: u16,
         headers: &reqwest::header::HeaderMap,
         body: &[u8],
     ) -> VendorError {
         let json: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+        // IAM and some gateways nest the fields in an `error` object.
+        let nested = json.get("error").filter(|e| e.is_object());
         let field = |names: &[&str]| {
-            names
-                .iter()
-                .find_map(|name| json.get(*name).and_then(|v| v.as_str()).map(str::to_string))
+            text_field(&json, names).or_else(|| nested.and_then(|e| text_field(e, names)))
         };
         let code = field(&["error_code", "errCode", "Code", "code"]);
         let message = field(&["error_msg", "externalMessage", "Message", "message"]);
         let request_id = headers
             .get("x-request-id")
             .and_then(|v| v.to_str().ok())
+            .filter(|v| !v.is_empty())
             .map(str::to_string)
-            .or_else(|| field(&["RequestId", "request_id"]));
+            .or_else(|| field(&["RequestId", "request_id", "requestId"]));
         let retryable_code = code.as_deref().is_some_and(|code| {
-            RETRYABLE_CODES
+            RETRYABLE_CODE_PREFIXES
                 .iter()
-                .any(|retryable| code == *retryable || code.starts_with(&format!("{retryable}.")))
+                .any(|prefix| code.starts_with(prefix))
         });
         let retryable = status == 429 || (status >= 500 && status != 501) || retryable_code;
         VendorError {
@@ -124,10 +138,50 @@ mod tests {
             br#"{"Code":"InstanceNotFound","Message":"x"}"#,
         );
         assert!(!e.retryable);
-        assert!(
-            VendorError::from_response(400, &HeaderMap::new(), br#"{"Code":"Throttling.User"}"#)
-                .retryable
+        for code in [
+            "Throttling",
+            "Throttling.User",
+            "ThrottlingException",
+            "ServiceUnavailable",
+        ] {
+            let body = format!(r#"{{"Code":"{code}"}}"#);
+            assert!(
+                VendorError::from_response(400, &HeaderMap::new(), body.as_bytes()).retryable,
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn huawei_bodies_of_every_shape_give_code_and_message() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-request-id", "0a1b".parse().unwrap());
+        let e = VendorError::from_response(
+            400,
+            &headers,
+            br#"{"error_code":"DWS.0001","error_msg":"Invalid parameter."}"#,
         );
+        assert_eq!(
+            e.to_string(),
+            "HTTP 400: DWS.0001: Invalid parameter. (request id 0a1b)"
+        );
+        let e = VendorError::from_response(
+            401,
+            &HeaderMap::new(),
+            br#"{"error":{"code":401,"message":"The request you have made requires authentication."}}"#,
+        );
+        assert_eq!(e.code.as_deref(), Some("401"));
+        assert_eq!(
+            e.message.as_deref(),
+            Some("The request you have made requires authentication.")
+        );
+        let e = VendorError::from_response(
+            429,
+            &HeaderMap::new(),
+            br#"{"error_msg":"The throttling threshold has been reached","error_code":"APIGW.0308","request_id":"r-9"}"#,
+        );
+        assert_eq!(e.request_id.as_deref(), Some("r-9"));
+        assert!(e.retryable);
     }
 
     #[test]

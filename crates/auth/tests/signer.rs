@@ -287,3 +287,171 @@ fn huawei_token_authentication_sends_the_token_and_project() {
     assert_eq!(header(&request, "x-project-id"), "p1");
     assert!(request.headers().get("authorization").is_none());
 }
+
+/// Recomputes an Alibaba signature from what a server would receive.
+fn alibaba_signature_of(request: &reqwest::Request, body: &[u8], secret: &str) -> String {
+    let parsed = alibaba::parse_authorization(&header(request, "authorization")).unwrap();
+    let headers: Vec<(String, String)> = parsed
+        .signed_headers
+        .iter()
+        .map(|name| (name.clone(), header(request, name)))
+        .collect();
+    let refs: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let signable = SignableRequest {
+        method: request.method().as_str(),
+        url: request.url(),
+        headers: &refs,
+        body,
+    };
+    let (canonical, _) = alibaba::canonical_request(&signable, &refs, &hex_sha256(body));
+    alibaba::signature(&canonical, secret)
+}
+
+fn signed_add_snapshot_repo() -> (reqwest::Request, &'static str, String) {
+    let body = r#"{"repoPath":"es-cn-4591jumei000u****"}"#;
+    let mut request = post(
+        "https://elasticsearch.cn-hangzhou.aliyuncs.com/openapi/instances/es-cn-n6w1o1x0w001c****/snapshot-repos?lang=en",
+        body,
+    );
+    RequestSigner::alibaba(
+        AlibabaCredentials::new("LTAI1", ALIBABA_SECRET),
+        "2017-06-13",
+    )
+    .with_clock(fixed_time)
+    .with_nonce(|| "n0nce".to_string())
+    .sign_request(&mut request, "AddSnapshotRepo")
+    .unwrap();
+    let signature = alibaba::parse_authorization(&header(&request, "authorization"))
+        .unwrap()
+        .signature;
+    (request, body, signature)
+}
+
+#[test]
+fn any_change_after_signing_breaks_an_alibaba_signature() {
+    let (request, body, signature) = signed_add_snapshot_repo();
+    assert_eq!(
+        alibaba_signature_of(&request, body.as_bytes(), ALIBABA_SECRET),
+        signature,
+        "the untouched request verifies"
+    );
+    assert_ne!(
+        alibaba_signature_of(&request, br#"{"repoPath":"other"}"#, ALIBABA_SECRET),
+        signature,
+        "altered body"
+    );
+    let mut moved = request.try_clone().unwrap();
+    moved
+        .url_mut()
+        .set_path("/openapi/instances/es-cn-other/snapshot-repos");
+    assert_ne!(
+        alibaba_signature_of(&moved, body.as_bytes(), ALIBABA_SECRET),
+        signature,
+        "altered path"
+    );
+    let mut requery = request.try_clone().unwrap();
+    requery.url_mut().set_query(Some("lang=zh"));
+    assert_ne!(
+        alibaba_signature_of(&requery, body.as_bytes(), ALIBABA_SECRET),
+        signature,
+        "altered query"
+    );
+    for (name, value) in [
+        ("x-acs-action", "DeleteSnapshotRepo"),
+        ("x-acs-signature-nonce", "another"),
+        ("x-acs-date", "2026-11-24T08:30:16Z"),
+        ("content-type", "text/plain"),
+    ] {
+        let mut altered = request.try_clone().unwrap();
+        altered.headers_mut().insert(name, value.parse().unwrap());
+        assert_ne!(
+            alibaba_signature_of(&altered, body.as_bytes(), ALIBABA_SECRET),
+            signature,
+            "altered {name}"
+        );
+    }
+    assert_ne!(
+        alibaba_signature_of(&request, body.as_bytes(), "another-secret"),
+        signature,
+        "another key"
+    );
+}
+
+#[test]
+fn headers_the_signer_sets_replace_the_requests_own() {
+    let mut request = post(
+        "https://elasticsearch.cn-hangzhou.aliyuncs.com/openapi/instances/es-1/snapshot-repos",
+        "{}",
+    );
+    request
+        .headers_mut()
+        .insert("x-acs-content-sha256", "stale".parse().unwrap());
+    request
+        .headers_mut()
+        .insert("authorization", "stale".parse().unwrap());
+    RequestSigner::alibaba(
+        AlibabaCredentials::new("LTAI1", ALIBABA_SECRET),
+        "2017-06-13",
+    )
+    .sign_request(&mut request, "AddSnapshotRepo")
+    .unwrap();
+    assert_eq!(
+        request
+            .headers()
+            .get_all("x-acs-content-sha256")
+            .iter()
+            .count(),
+        1
+    );
+    assert_eq!(header(&request, "x-acs-content-sha256"), hex_sha256(b"{}"));
+    assert_eq!(
+        alibaba_signature_of(&request, b"{}", ALIBABA_SECRET),
+        alibaba::parse_authorization(&header(&request, "authorization"))
+            .unwrap()
+            .signature
+    );
+}
+
+#[test]
+fn non_json_bodies_go_unsigned_as_the_huawei_sdk_sends_them() {
+    let signer = RequestSigner::huawei(HuaweiCredentials::new("AK1", SK)).with_clock(fixed_time);
+    let mut request = css_request("raw");
+    request
+        .headers_mut()
+        .insert("content-type", "application/octet-stream".parse().unwrap());
+    signer.sign_request(&mut request, "upload").unwrap();
+    assert_eq!(header(&request, "x-sdk-content-sha256"), "UNSIGNED-PAYLOAD");
+    let signature = huawei::parse_authorization(&header(&request, "authorization"))
+        .unwrap()
+        .signature;
+    // The body is not part of the signature, the declared payload is.
+    assert_eq!(huawei_signature_of(&request, "other bytes", SK), signature);
+}
+
+#[test]
+fn the_default_nonce_differs_per_request_and_unsigned_adds_nothing() {
+    let signer = RequestSigner::alibaba(AlibabaCredentials::new("LTAI1", ALIBABA_SECRET), "v");
+    let nonces: Vec<String> = (0..2)
+        .map(|_| {
+            let mut request = post("https://elasticsearch.cn-hangzhou.aliyuncs.com/x", "{}");
+            signer.sign_request(&mut request, "X").unwrap();
+            header(&request, "x-acs-signature-nonce")
+        })
+        .collect();
+    assert_ne!(nonces[0], nonces[1]);
+    assert!(nonces.iter().all(|n| n.len() >= 32));
+
+    let mut request = css_request("{}");
+    RequestSigner::unsigned()
+        .sign_request(&mut request, "x")
+        .unwrap();
+    let names: Vec<&str> = request.headers().keys().map(|k| k.as_str()).collect();
+    assert_eq!(
+        names,
+        ["content-type"],
+        "only progenitor's api-version is dropped"
+    );
+}
