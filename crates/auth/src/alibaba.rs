@@ -18,6 +18,7 @@ use crate::canonical::{
     HashWriter, QueryStyle, lowercase, write_headers, write_query, write_quoted, write_signed_names,
 };
 use crate::encoding::unquote;
+use crate::key::{SigningKey, rfc3339_seconds};
 use crate::{AddedHeaders, Secret, SignableRequest, host_header, sha256_hex};
 
 /// The algorithm name in `Authorization`.
@@ -76,7 +77,7 @@ pub struct Operation<'a> {
 
 /// `x-acs-date` for `time`: ISO 8601 UTC to the second.
 pub fn format_date(time: SystemTime) -> String {
-    humantime::format_rfc3339_seconds(time).to_string()
+    String::from_utf8_lossy(&rfc3339_seconds(time)).into_owned()
 }
 
 /// Parses an `x-acs-date` value back into a time (for servers that verify signatures).
@@ -182,6 +183,19 @@ pub fn sign(
     time: SystemTime,
     nonce: &str,
 ) -> AddedHeaders {
+    let key = SigningKey::new(credentials.access_key_secret.expose());
+    sign_with_key(request, operation, credentials, &key, time, nonce)
+}
+
+/// [`sign`] with the key schedule of the AccessKey secret computed beforehand (`key`).
+pub(crate) fn sign_with_key(
+    request: &SignableRequest<'_>,
+    operation: Operation<'_>,
+    credentials: &AlibabaCredentials,
+    key: &SigningKey,
+    time: SystemTime,
+    nonce: &str,
+) -> AddedHeaders {
     // The SDK merges the caller's headers over these defaults, so a request's own value wins.
     let defaults = [
         ("host", host_header(request.url)),
@@ -201,7 +215,7 @@ pub fn sign(
         added.push(("x-acs-accesskey-id", credentials.access_key_id.clone()));
         added.push(("x-acs-security-token", token.expose().to_string()));
     }
-    let (signed, signature) = {
+    let authorization = {
         let own_headers = request.headers.iter().copied().filter(|(name, _)| {
             !REPLACED_HEADERS
                 .iter()
@@ -217,20 +231,22 @@ pub fn sign(
         // The canonical request is only hashed here, so it is written straight into the hasher.
         let mut hasher = HashWriter::new();
         write_canonical(&mut hasher, request, &sorted, payload_hash).expect("hashing cannot fail");
-        let mut hex = [0u8; 64];
-        let signature =
-            signature_of_hash(hasher.hex(&mut hex), credentials.access_key_secret.expose());
-        let mut signed = String::with_capacity(160);
-        write_signed_names(&mut signed, &sorted).expect("writing to a String");
-        (signed, signature)
+        let (mut canonical_hex, mut signature_hex) = ([0u8; 64], [0u8; 64]);
+        let canonical_hash = hasher.hex(&mut canonical_hex);
+        let signature = key.hex_mac(&[ALGORITHM, "\n", canonical_hash], &mut signature_hex);
+        let mut authorization = String::with_capacity(
+            ALGORITHM.len() + credentials.access_key_id.len() + 24 * sorted.len() + 100,
+        );
+        authorization.push_str(ALGORITHM);
+        authorization.push_str(" Credential=");
+        authorization.push_str(&credentials.access_key_id);
+        authorization.push_str(",SignedHeaders=");
+        write_signed_names(&mut authorization, &sorted).expect("writing to a String");
+        authorization.push_str(",Signature=");
+        authorization.push_str(signature);
+        authorization
     };
-    added.push((
-        "authorization",
-        format!(
-            "{ALGORITHM} Credential={},SignedHeaders={signed},Signature={signature}",
-            credentials.access_key_id
-        ),
-    ));
+    added.push(("authorization", authorization));
     added
 }
 
@@ -246,13 +262,10 @@ pub fn string_to_sign(canonical_request: &str) -> String {
 }
 
 fn signature_of_hash(canonical_hash: &str, secret: &str) -> String {
-    use hmac::Mac;
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes())
-        .expect("HMAC takes keys of any length");
-    for part in [ALGORITHM, "\n", canonical_hash] {
-        mac.update(part.as_bytes());
-    }
-    hex::encode(mac.finalize().into_bytes())
+    let mut out = [0u8; 64];
+    SigningKey::new(secret)
+        .hex_mac(&[ALGORITHM, "\n", canonical_hash], &mut out)
+        .to_string()
 }
 
 /// The parts of an Alibaba `Authorization` header.

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use crate::encoding::{UNRESERVED, is_unreserved, query_pairs, unquote};
 
 /// A `fmt::Write` that feeds a SHA-256 hasher.
-pub(crate) struct HashWriter(pub Sha256);
+pub(crate) struct HashWriter(Sha256);
 
 impl Write for HashWriter {
     fn write_str(&mut self, s: &str) -> fmt::Result {
@@ -25,16 +25,18 @@ impl HashWriter {
         HashWriter(Sha256::new())
     }
 
-    /// Hashes raw bytes (a body) as well as text.
-    pub fn update(&mut self, bytes: &[u8]) {
-        self.0.update(bytes);
-    }
-
     /// The lowercase hex digest, without allocating.
     pub fn hex(self, out: &mut [u8; 64]) -> &str {
         hex::encode_to_slice(self.0.finalize(), out).expect("64 bytes hold a hex SHA-256");
         std::str::from_utf8(out).expect("hex is ASCII")
     }
+}
+
+/// The lowercase hex SHA-256 of `bytes`, written into `out`.
+pub(crate) fn hex_sha256<'a>(bytes: &[u8], out: &'a mut [u8; 64]) -> &'a str {
+    // `encode_to_slice` writes the digits straight; `hex::encode` goes through a char iterator.
+    hex::encode_to_slice(Sha256::digest(bytes), out).expect("64 bytes hold a hex SHA-256");
+    std::str::from_utf8(out).expect("hex is ASCII")
 }
 
 /// `s` percent-encoded as `quote(s, safe='~')`, borrowed when nothing needs encoding.
@@ -122,10 +124,13 @@ pub(crate) fn write_headers(out: &mut impl Write, headers: &[(Cow<'_, str>, &str
     let mut i = 0;
     while i < headers.len() {
         let name = &headers[i].0;
-        write!(out, "{name}:{}", headers[i].1)?;
+        out.write_str(name)?;
+        out.write_char(':')?;
+        out.write_str(headers[i].1)?;
         i += 1;
         while i < headers.len() && headers[i].0 == *name {
-            write!(out, ",{}", headers[i].1)?;
+            out.write_char(',')?;
+            out.write_str(headers[i].1)?;
             i += 1;
         }
         out.write_char('\n')?;

@@ -15,9 +15,10 @@ use std::borrow::Cow;
 use std::fmt::Write;
 
 use crate::canonical::{
-    HashWriter, QueryStyle, lowercase, write_decoded_uri, write_headers, write_method, write_query,
-    write_signed_names,
+    HashWriter, QueryStyle, hex_sha256, lowercase, write_decoded_uri, write_headers, write_method,
+    write_query, write_signed_names,
 };
+use crate::key::{SigningKey, rfc3339_seconds};
 use crate::{AddedHeaders, Secret, SignableRequest, host_header, sha256_hex};
 
 /// The algorithm name in `Authorization`.
@@ -88,11 +89,13 @@ impl fmt::Debug for HuaweiCredentials {
 
 /// `X-Sdk-Date` for `time`: `yyyyMMddTHHmmssZ`, UTC.
 pub fn format_date(time: SystemTime) -> String {
-    // humantime gives `2026-11-24T08:30:15Z`; the SDK's basic format drops the separators.
-    let mut date = String::with_capacity(20);
-    write!(date, "{}", humantime::format_rfc3339_seconds(time)).expect("writing to a String");
-    date.retain(|c| c != '-' && c != ':');
-    date
+    // RFC 3339 gives `2026-11-24T08:30:15Z`; the SDK's basic format drops the separators.
+    let extended = rfc3339_seconds(time);
+    extended
+        .iter()
+        .filter(|b| **b != b'-' && **b != b':')
+        .map(|b| char::from(*b))
+        .collect()
 }
 
 /// Parses an `X-Sdk-Date` value back into a time (for servers that verify signatures).
@@ -196,10 +199,8 @@ fn write_canonical(
     } else if let Some(declared) = declared_hash {
         out.write_str(declared)
     } else {
-        let mut hash = HashWriter::new();
-        hash.update(request.body);
         let mut hex = [0u8; 64];
-        out.write_str(hash.hex(&mut hex))
+        out.write_str(hex_sha256(request.body, &mut hex))
     }
 }
 
@@ -227,8 +228,23 @@ pub fn sign(
     credentials: &HuaweiCredentials,
     time: SystemTime,
 ) -> AddedHeaders {
+    sign_with_key(
+        request,
+        credentials,
+        &SigningKey::new(credentials.sk.expose()),
+        time,
+    )
+}
+
+/// [`sign`] with the key schedule of `credentials.sk` computed beforehand (`key`).
+pub(crate) fn sign_with_key(
+    request: &SignableRequest<'_>,
+    credentials: &HuaweiCredentials,
+    key: &SigningKey,
+    time: SystemTime,
+) -> AddedHeaders {
     let mut added = headers_to_add(request, credentials, time);
-    let (signed, signature) = {
+    let authorization = {
         let added_pairs = added.iter().map(|(n, v)| (*n, v.as_str()));
         let sorted = signed_headers(request.headers.iter().copied().chain(added_pairs));
         let date = sorted
@@ -239,19 +255,24 @@ pub fn sign(
         // The canonical request is only hashed here, so it is written straight into the hasher.
         let mut hasher = HashWriter::new();
         write_canonical(&mut hasher, request, &sorted).expect("hashing cannot fail");
-        let mut hex = [0u8; 64];
-        let signature = signature_of_hash(hasher.hex(&mut hex), date, credentials.sk.expose());
-        let mut signed = String::with_capacity(64);
-        write_signed_names(&mut signed, &sorted).expect("writing to a String");
-        (signed, signature)
+        let (mut canonical_hex, mut signature_hex) = ([0u8; 64], [0u8; 64]);
+        let canonical_hash = hasher.hex(&mut canonical_hex);
+        let signature = key.hex_mac(
+            &[ALGORITHM, "\n", date, "\n", canonical_hash],
+            &mut signature_hex,
+        );
+        let mut authorization =
+            String::with_capacity(ALGORITHM.len() + credentials.ak.len() + 32 * sorted.len() + 100);
+        authorization.push_str(ALGORITHM);
+        authorization.push_str(" Access=");
+        authorization.push_str(&credentials.ak);
+        authorization.push_str(", SignedHeaders=");
+        write_signed_names(&mut authorization, &sorted).expect("writing to a String");
+        authorization.push_str(", Signature=");
+        authorization.push_str(signature);
+        authorization
     };
-    added.push((
-        "authorization",
-        format!(
-            "{ALGORITHM} Access={}, SignedHeaders={signed}, Signature={signature}",
-            credentials.ak
-        ),
-    ));
+    added.push(("authorization", authorization));
     added
 }
 
@@ -279,13 +300,10 @@ pub fn canonical_query(url: &url::Url) -> Option<String> {
 }
 
 fn signature_of_hash(canonical_hash: &str, date: &str, sk: &str) -> String {
-    use hmac::Mac;
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(sk.as_bytes())
-        .expect("HMAC takes keys of any length");
-    for part in [ALGORITHM, "\n", date, "\n", canonical_hash] {
-        mac.update(part.as_bytes());
-    }
-    hex::encode(mac.finalize().into_bytes())
+    let mut out = [0u8; 64];
+    SigningKey::new(sk)
+        .hex_mac(&[ALGORITHM, "\n", date, "\n", canonical_hash], &mut out)
+        .to_string()
 }
 
 /// The parts of a Huawei `Authorization` header.

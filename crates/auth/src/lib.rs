@@ -25,6 +25,7 @@ mod canonical;
 mod encoding;
 mod env;
 pub mod huawei;
+mod key;
 mod secret;
 mod signer;
 mod vendor_error;
@@ -128,8 +129,7 @@ pub type AddedHeaders = Vec<(&'static str, String)>;
 
 /// Lowercase hex sha256 of `bytes` (the payload hash both schemes sign).
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    hex::encode(sha2::Sha256::digest(bytes))
+    canonical::hex_sha256(bytes, &mut [0u8; 64]).to_string()
 }
 
 /// `host[:port]` as the URL gives it (the port only when it is written and not the default).

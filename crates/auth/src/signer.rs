@@ -7,6 +7,7 @@ use std::time::SystemTime;
 
 use reqwest::header::{HeaderName, HeaderValue};
 
+use crate::key::SigningKey;
 use crate::{
     AddedHeaders, AlibabaCredentials, HuaweiCredentials, Secret, SignableRequest, alibaba, huawei,
 };
@@ -20,13 +21,17 @@ type NonceSource = Arc<dyn Fn() -> String + Send + Sync>;
 #[derive(Clone)]
 enum Scheme {
     Unsigned,
-    HuaweiAkSk(Arc<HuaweiCredentials>),
+    HuaweiAkSk {
+        credentials: Arc<HuaweiCredentials>,
+        key: SigningKey,
+    },
     HuaweiToken {
         token: Secret,
         project_id: Option<String>,
     },
     Alibaba {
         credentials: Arc<AlibabaCredentials>,
+        key: SigningKey,
         version: String,
     },
 }
@@ -131,7 +136,10 @@ impl RequestSigner {
 
     /// Signs with Huawei Cloud AK/SK credentials.
     pub fn huawei(credentials: HuaweiCredentials) -> RequestSigner {
-        RequestSigner::with_scheme(Scheme::HuaweiAkSk(Arc::new(credentials)))
+        RequestSigner::with_scheme(Scheme::HuaweiAkSk {
+            key: SigningKey::new(credentials.sk.expose()),
+            credentials: Arc::new(credentials),
+        })
     }
 
     /// Authenticates with a Huawei Cloud IAM token (`X-Auth-Token`) instead of a signature.
@@ -145,6 +153,7 @@ impl RequestSigner {
     /// Signs with Alibaba Cloud credentials for API `version` (`2017-06-13`).
     pub fn alibaba(credentials: AlibabaCredentials, version: impl Into<String>) -> RequestSigner {
         RequestSigner::with_scheme(Scheme::Alibaba {
+            key: SigningKey::new(credentials.access_key_secret.expose()),
             credentials: Arc::new(credentials),
             version: version.into(),
         })
@@ -171,7 +180,7 @@ impl RequestSigner {
     /// The project id of Huawei credentials, if any.
     pub fn project_id(&self) -> Option<&str> {
         match &self.scheme {
-            Scheme::HuaweiAkSk(credentials) => credentials.project_id.as_deref(),
+            Scheme::HuaweiAkSk { credentials, .. } => credentials.project_id.as_deref(),
             Scheme::HuaweiToken { project_id, .. } => project_id.as_deref(),
             Scheme::Unsigned | Scheme::Alibaba { .. } => None,
         }
@@ -197,7 +206,7 @@ impl RequestSigner {
                 }
                 added
             }
-            Scheme::HuaweiAkSk(credentials) => {
+            Scheme::HuaweiAkSk { credentials, key } => {
                 // The SDK sends the canonical query itself; a server that decodes `+` differently
                 // from `%20` then still sees what was signed.
                 if let Some(query) = huawei::canonical_query(request.url()) {
@@ -205,11 +214,12 @@ impl RequestSigner {
                 }
                 let time = (self.clock)();
                 with_signable(request, |signable| {
-                    huawei::sign(signable, credentials, time)
+                    huawei::sign_with_key(signable, credentials, key, time)
                 })?
             }
             Scheme::Alibaba {
                 credentials,
+                key,
                 version,
             } => {
                 let encoded = alibaba::encode_path(request.url().path());
@@ -219,7 +229,7 @@ impl RequestSigner {
                 let (time, nonce) = ((self.clock)(), (self.nonce)());
                 let operation = alibaba::Operation { action, version };
                 with_signable(request, |signable| {
-                    alibaba::sign(signable, operation, credentials, time, &nonce)
+                    alibaba::sign_with_key(signable, operation, credentials, key, time, &nonce)
                 })?
             }
         };
@@ -283,7 +293,7 @@ impl fmt::Debug for RequestSigner {
         let mut out = f.debug_struct("RequestSigner");
         match &self.scheme {
             Scheme::Unsigned => out.field("scheme", &"unsigned"),
-            Scheme::HuaweiAkSk(credentials) => out
+            Scheme::HuaweiAkSk { credentials, .. } => out
                 .field("scheme", &"SDK-HMAC-SHA256")
                 .field("credentials", credentials),
             Scheme::HuaweiToken { token, project_id } => out
@@ -293,6 +303,7 @@ impl fmt::Debug for RequestSigner {
             Scheme::Alibaba {
                 credentials,
                 version,
+                ..
             } => out
                 .field("scheme", &"ACS3-HMAC-SHA256")
                 .field("credentials", credentials)
