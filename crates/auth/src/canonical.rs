@@ -68,6 +68,14 @@ pub(crate) fn write_method(out: &mut impl Write, method: &str) -> fmt::Result {
 
 /// Huawei's canonical URI: each segment decoded and re-encoded, with a trailing `/`.
 pub(crate) fn write_decoded_uri(out: &mut impl Write, path: &str) -> fmt::Result {
+    // Most paths need no decoding or encoding: they are written as they are.
+    if path.bytes().all(|b| b == b'/' || is_unreserved(b)) {
+        out.write_str(path)?;
+        if !path.ends_with('/') {
+            out.write_char('/')?;
+        }
+        return Ok(());
+    }
     let decoded: Cow<'_, str> = if path.contains('%') {
         Cow::Owned(unquote(path))
     } else {

@@ -91,11 +91,11 @@ impl fmt::Debug for HuaweiCredentials {
 pub fn format_date(time: SystemTime) -> String {
     // RFC 3339 gives `2026-11-24T08:30:15Z`; the SDK's basic format drops the separators.
     let extended = rfc3339_seconds(time);
-    extended
-        .iter()
-        .filter(|b| **b != b'-' && **b != b':')
-        .map(|b| char::from(*b))
-        .collect()
+    let basic: Vec<u8> = extended
+        .into_iter()
+        .filter(|b| *b != b'-' && *b != b':')
+        .collect();
+    String::from_utf8(basic).expect("RFC 3339 text is ASCII")
 }
 
 /// Parses an `X-Sdk-Date` value back into a time (for servers that verify signatures).

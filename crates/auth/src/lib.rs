@@ -135,8 +135,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// `host[:port]` as the URL gives it (the port only when it is written and not the default).
 pub(crate) fn host_header(url: &url::Url) -> String {
     let host = url.host_str().unwrap_or_default();
-    match url.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host.to_string(),
+    let mut value = String::with_capacity(host.len() + 6);
+    value.push_str(host);
+    if let Some(port) = url.port() {
+        value.push(':');
+        value.push_str(itoa::Buffer::new().format(port));
     }
+    value
 }

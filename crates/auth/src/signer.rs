@@ -196,7 +196,8 @@ impl RequestSigner {
         request: &mut reqwest::Request,
         action: &str,
     ) -> Result<(), SignError> {
-        request.headers_mut().remove(PROGENITOR_VERSION_HEADER);
+        const VERSION_HEADER: HeaderName = HeaderName::from_static(PROGENITOR_VERSION_HEADER);
+        request.headers_mut().remove(VERSION_HEADER);
         let added = match &self.scheme {
             Scheme::Unsigned => return Ok(()),
             Scheme::HuaweiToken { token, project_id } => {
@@ -267,23 +268,55 @@ fn with_signable(
     Ok(sign(&signable))
 }
 
+/// The `HeaderName` of a name the signers add. `HeaderName::from_static` checks its argument
+/// against the standard names each time it runs; these constants are checked at compile time.
+fn header_name(name: &'static str) -> HeaderName {
+    macro_rules! known {
+        ($($known:expr),* $(,)?) => {
+            match name {
+                $($known => { const NAME: HeaderName = HeaderName::from_static($known); NAME })*
+                other => HeaderName::from_static(other),
+            }
+        };
+    }
+    known!(
+        "authorization",
+        "host",
+        "x-sdk-date",
+        "x-project-id",
+        "x-security-token",
+        "x-auth-token",
+        "x-sdk-content-sha256",
+        "x-acs-version",
+        "x-acs-action",
+        "x-acs-date",
+        "x-acs-signature-nonce",
+        "x-acs-content-sha256",
+        "x-acs-accesskey-id",
+        "x-acs-security-token",
+    )
+}
+
+/// Whether a header the signers add carries a secret (hyper then keeps it out of its logs).
+fn is_sensitive(name: &str) -> bool {
+    matches!(
+        name,
+        "authorization"
+            | huawei::SECURITY_TOKEN_HEADER
+            | huawei::AUTH_TOKEN_HEADER
+            | "x-acs-security-token"
+    )
+}
+
 fn insert_headers(request: &mut reqwest::Request, added: AddedHeaders) -> Result<(), SignError> {
+    let headers = request.headers_mut();
+    headers.reserve(added.len());
     for (name, value) in added {
         let mut value = HeaderValue::try_from(value).map_err(|_| SignError::InvalidHeader {
             name: name.to_string(),
         })?;
-        if matches!(
-            name,
-            "authorization"
-                | huawei::SECURITY_TOKEN_HEADER
-                | huawei::AUTH_TOKEN_HEADER
-                | "x-acs-security-token"
-        ) {
-            value.set_sensitive(true);
-        }
-        request
-            .headers_mut()
-            .insert(HeaderName::from_static(name), value);
+        value.set_sensitive(is_sensitive(name));
+        headers.insert(header_name(name), value);
     }
     Ok(())
 }

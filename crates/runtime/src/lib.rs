@@ -74,13 +74,18 @@ pub fn process_env(name: &str) -> Option<String> {
 /// The HTTP client every snapspec client uses: rustls with the `ring` provider (smaller and faster
 /// to build than aws-lc), the platform's certificate roots, and a 30 s timeout per request.
 pub fn http_client() -> Result<reqwest::Client, ConfigError> {
+    http_client_builder().build().map_err(ConfigError::Http)
+}
+
+/// The settings of [`http_client`], for a client that needs more (a private CA with
+/// `add_root_certificate`, a proxy): build it and pass it to the generated
+/// `Client::new_with_client` with a `RequestSigner`.
+pub fn http_client_builder() -> reqwest::ClientBuilder {
     // Installing fails only when a provider is already installed, which serves as well.
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
         .connect_timeout(Duration::from_secs(10))
-        .build()
-        .map_err(ConfigError::Http)
 }
 
 /// Checks that `endpoint` is an absolute http(s) URL and returns it without a trailing slash (the
@@ -101,19 +106,6 @@ pub fn check_endpoint(endpoint: &str) -> Result<String, ConfigError> {
         return Err(refuse("it must not have a query or fragment"));
     }
     Ok(endpoint.trim_end_matches('/').to_string())
-}
-
-/// The spec's operationId for progenitor's snake_case operation name, from the table the build
-/// script writes (`OPERATION_IDS`). Falls back to the name itself.
-pub fn vendor_operation_id<'a>(
-    table: &'a [(&'a str, &'a str)],
-    progenitor_name: &'a str,
-) -> &'a str {
-    table
-        .iter()
-        .find(|(snake, _)| *snake == progenitor_name)
-        .map(|(_, id)| *id)
-        .unwrap_or(progenitor_name)
 }
 
 /// Reads the vendor's error out of a client error: status, code, message, request id (Huawei:
@@ -184,37 +176,12 @@ pub fn from_json<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, Fie
     })
 }
 
-/// Implements the signing hook for a generated `Client` whose inner value is a
-/// [`RequestSigner`]: every request is signed in `ClientHooks::pre`, after progenitor built it
-/// and before it is sent, so the signature covers the body actually sent.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __signing_hooks {
-    ($client:ident, $operations:expr) => {
-        impl $crate::__private::progenitor_client::ClientHooks<$crate::RequestSigner> for $client {
-            async fn pre<E>(
-                &self,
-                request: &mut $crate::__private::reqwest::Request,
-                info: &$crate::__private::progenitor_client::OperationInfo,
-            ) -> ::std::result::Result<(), $crate::__private::progenitor_client::Error<E>> {
-                let action = $crate::vendor_operation_id($operations, info.operation_id);
-                let signer = <Self as $crate::__private::progenitor_client::ClientInfo<
-                    $crate::RequestSigner,
-                >>::inner(self);
-                signer
-                    .sign_request(request, action)
-                    .map_err(|e| $crate::__private::progenitor_client::Error::Custom(e.to_string()))
-            }
-        }
-    };
-}
-
 /// Gives a generated Huawei Cloud `Client` its signing hook and constructors:
 /// `huawei_client!(Client, "css", OPERATION_IDS)`.
 #[macro_export]
 macro_rules! huawei_client {
     ($client:ident, $service:expr, $operations:expr) => {
-        $crate::__signing_hooks!($client, $operations);
+        $crate::__private::snapspec_auth::impl_signing_hooks!($client, operation_ids = $operations);
 
         impl $client {
             /// A client for `region` (`cn-north-4`, ...), signing with `signer`. The endpoint is
@@ -270,7 +237,7 @@ macro_rules! huawei_client {
 #[macro_export]
 macro_rules! alibaba_client {
     ($client:ident, $product:expr, $operations:expr) => {
-        $crate::__signing_hooks!($client, $operations);
+        $crate::__private::snapspec_auth::impl_signing_hooks!($client, operation_ids = $operations);
 
         impl $client {
             /// A client for `region_id` (`cn-hangzhou`, ...), signing with `signer`; the endpoint
@@ -342,16 +309,6 @@ mod tests {
             let e = check_endpoint(bad).unwrap_err();
             assert!(e.to_string().contains(&format!("`{bad}`")), "{e}");
         }
-    }
-
-    #[test]
-    fn operation_ids_map_back_to_the_vendor_name() {
-        let table = [("add_snapshot_repo", "AddSnapshotRepo")];
-        assert_eq!(
-            vendor_operation_id(&table, "add_snapshot_repo"),
-            "AddSnapshotRepo"
-        );
-        assert_eq!(vendor_operation_id(&table, "other"), "other");
     }
 
     #[derive(serde::Deserialize, Debug)]
