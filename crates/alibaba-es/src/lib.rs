@@ -33,7 +33,10 @@ mod generated {
 }
 
 pub use generated::*;
-pub use snapspec_runtime::{ConfigError, FieldError, RequestSigner, VendorError, from_json};
+pub use snapspec_runtime::{
+    AlibabaCredentials, ConfigError, FieldError, RequestSigner, VendorError, from_json,
+    http_client_builder, reqwest,
+};
 
 /// The product code in the endpoint `https://elasticsearch.{regionId}.aliyuncs.com`.
 pub const PRODUCT: &str = "elasticsearch";

@@ -38,7 +38,10 @@ mod generated {
 }
 
 pub use generated::*;
-pub use snapspec_runtime::{ConfigError, FieldError, RequestSigner, VendorError, from_json};
+pub use snapspec_runtime::{
+    ConfigError, FieldError, HuaweiCredentials, RequestSigner, VendorError, from_json,
+    http_client_builder, reqwest,
+};
 
 /// The service name in the endpoint `https://css.{region}.myhuaweicloud.com` and in the endpoint
 /// override variable `HUAWEICLOUD_SDK_REGION_CSS_{REGION}`.

@@ -17,7 +17,10 @@ use std::time::Duration;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-pub use snapspec_auth::{RequestSigner, VendorError};
+/// The HTTP client crate the generated clients are built on, so that a program configuring one
+/// (see [`http_client_builder`]) uses the same version.
+pub use reqwest;
+pub use snapspec_auth::{AlibabaCredentials, HuaweiCredentials, RequestSigner, VendorError};
 
 #[doc(hidden)]
 pub mod __private {
