@@ -15,7 +15,8 @@ use std::borrow::Cow;
 use std::fmt::Write;
 
 use crate::canonical::{
-    HashWriter, QueryStyle, lowercase, write_headers, write_query, write_quoted, write_signed_names,
+    HashWriter, QueryStyle, authorization, lowercase, signed_value, write_headers, write_query,
+    write_quoted, write_signed_names,
 };
 use crate::encoding::unquote;
 use crate::key::{SigningKey, rfc3339_seconds};
@@ -215,7 +216,7 @@ pub(crate) fn sign_with_key(
         added.push(("x-acs-accesskey-id", credentials.access_key_id.clone()));
         added.push(("x-acs-security-token", token.expose().to_string()));
     }
-    let authorization = {
+    let value = {
         let own_headers = request.headers.iter().copied().filter(|(name, _)| {
             !REPLACED_HEADERS
                 .iter()
@@ -223,30 +224,22 @@ pub(crate) fn sign_with_key(
         });
         let added_pairs = added.iter().map(|(n, v)| (*n, v.as_str()));
         let sorted = signed_headers(own_headers.chain(added_pairs));
-        let payload_hash = sorted
-            .iter()
-            .find(|(name, _)| name == "x-acs-content-sha256")
-            .map(|(_, value)| *value)
-            .unwrap_or_default();
+        let payload_hash = signed_value(&sorted, "x-acs-content-sha256");
         // The canonical request is only hashed here, so it is written straight into the hasher.
         let mut hasher = HashWriter::new();
         write_canonical(&mut hasher, request, &sorted, payload_hash).expect("hashing cannot fail");
         let (mut canonical_hex, mut signature_hex) = ([0u8; 64], [0u8; 64]);
         let canonical_hash = hasher.hex(&mut canonical_hex);
         let signature = key.hex_mac(&[ALGORITHM, "\n", canonical_hash], &mut signature_hex);
-        let mut authorization = String::with_capacity(
-            ALGORITHM.len() + credentials.access_key_id.len() + 24 * sorted.len() + 100,
-        );
-        authorization.push_str(ALGORITHM);
-        authorization.push_str(" Credential=");
-        authorization.push_str(&credentials.access_key_id);
-        authorization.push_str(",SignedHeaders=");
-        write_signed_names(&mut authorization, &sorted).expect("writing to a String");
-        authorization.push_str(",Signature=");
-        authorization.push_str(signature);
-        authorization
+        authorization(
+            ALGORITHM,
+            ("Credential", &credentials.access_key_id),
+            ",",
+            &sorted,
+            signature,
+        )
     };
-    added.push(("authorization", authorization));
+    added.push(("authorization", value));
     added
 }
 

@@ -165,3 +165,37 @@ pub(crate) fn write_signed_names(
     }
     Ok(())
 }
+
+/// An `Authorization` value: `{algorithm} {id_field}={id}{separator}SignedHeaders=a;b{separator}
+/// Signature={signature}` (Huawei separates with `, `, Alibaba with `,`).
+pub(crate) fn authorization(
+    algorithm: &str,
+    (id_field, id): (&str, &str),
+    separator: &str,
+    headers: &[(Cow<'_, str>, &str)],
+    signature: &str,
+) -> String {
+    let mut value = String::with_capacity(
+        algorithm.len() + id.len() + 24 * headers.len() + signature.len() + 48,
+    );
+    value.push_str(algorithm);
+    value.push(' ');
+    value.push_str(id_field);
+    value.push('=');
+    value.push_str(id);
+    value.push_str(separator);
+    value.push_str("SignedHeaders=");
+    write_signed_names(&mut value, headers).expect("writing to a String");
+    value.push_str(separator);
+    value.push_str("Signature=");
+    value.push_str(signature);
+    value
+}
+
+/// The value of `name` among sorted signed headers, empty when it is absent.
+pub(crate) fn signed_value<'a>(headers: &[(Cow<'_, str>, &'a str)], name: &str) -> &'a str {
+    headers
+        .iter()
+        .find(|(n, _)| n == name)
+        .map_or("", |(_, value)| *value)
+}

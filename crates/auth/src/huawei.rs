@@ -15,8 +15,8 @@ use std::borrow::Cow;
 use std::fmt::Write;
 
 use crate::canonical::{
-    HashWriter, QueryStyle, hex_sha256, lowercase, write_decoded_uri, write_headers, write_method,
-    write_query, write_signed_names,
+    HashWriter, QueryStyle, authorization, hex_sha256, lowercase, signed_value, write_decoded_uri,
+    write_headers, write_method, write_query, write_signed_names,
 };
 use crate::key::{SigningKey, rfc3339_seconds};
 use crate::{AddedHeaders, Secret, SignableRequest, host_header, sha256_hex};
@@ -189,15 +189,11 @@ fn write_canonical(
     out.write_char('\n')?;
     write_headers(out, headers)?;
     out.write_char('\n')?;
-    let declared_hash = headers
-        .iter()
-        .find(|(name, _)| name == CONTENT_SHA256_HEADER)
-        .map(|(_, value)| *value)
-        .filter(|value| !value.is_empty());
+    let declared_hash = signed_value(headers, CONTENT_SHA256_HEADER);
     if request.body.is_empty() {
         out.write_str(EMPTY_BODY_SHA256)
-    } else if let Some(declared) = declared_hash {
-        out.write_str(declared)
+    } else if !declared_hash.is_empty() {
+        out.write_str(declared_hash)
     } else {
         let mut hex = [0u8; 64];
         out.write_str(hex_sha256(request.body, &mut hex))
@@ -244,14 +240,10 @@ pub(crate) fn sign_with_key(
     time: SystemTime,
 ) -> AddedHeaders {
     let mut added = headers_to_add(request, credentials, time);
-    let authorization = {
+    let value = {
         let added_pairs = added.iter().map(|(n, v)| (*n, v.as_str()));
         let sorted = signed_headers(request.headers.iter().copied().chain(added_pairs));
-        let date = sorted
-            .iter()
-            .find(|(n, _)| n == DATE_HEADER)
-            .map(|(_, v)| *v)
-            .unwrap_or_default();
+        let date = signed_value(&sorted, DATE_HEADER);
         // The canonical request is only hashed here, so it is written straight into the hasher.
         let mut hasher = HashWriter::new();
         write_canonical(&mut hasher, request, &sorted).expect("hashing cannot fail");
@@ -261,18 +253,15 @@ pub(crate) fn sign_with_key(
             &[ALGORITHM, "\n", date, "\n", canonical_hash],
             &mut signature_hex,
         );
-        let mut authorization =
-            String::with_capacity(ALGORITHM.len() + credentials.ak.len() + 32 * sorted.len() + 100);
-        authorization.push_str(ALGORITHM);
-        authorization.push_str(" Access=");
-        authorization.push_str(&credentials.ak);
-        authorization.push_str(", SignedHeaders=");
-        write_signed_names(&mut authorization, &sorted).expect("writing to a String");
-        authorization.push_str(", Signature=");
-        authorization.push_str(signature);
-        authorization
+        authorization(
+            ALGORITHM,
+            ("Access", &credentials.ak),
+            ", ",
+            &sorted,
+            signature,
+        )
     };
-    added.push(("authorization", authorization));
+    added.push(("authorization", value));
     added
 }
 
