@@ -230,7 +230,7 @@ pub(crate) fn sign_with_key(
         write_canonical(&mut hasher, request, &sorted, payload_hash).expect("hashing cannot fail");
         let (mut canonical_hex, mut signature_hex) = ([0u8; 64], [0u8; 64]);
         let canonical_hash = hasher.hex(&mut canonical_hex);
-        let signature = key.hex_mac(&[ALGORITHM, "\n", canonical_hash], &mut signature_hex);
+        let signature = signature_of_hash(key, canonical_hash, &mut signature_hex);
         authorization(
             ALGORITHM,
             ("Credential", &credentials.access_key_id),
@@ -245,7 +245,9 @@ pub(crate) fn sign_with_key(
 
 /// The hex signature of a canonical request under `secret`.
 pub fn signature(canonical_request: &str, secret: &str) -> String {
-    signature_of_hash(&sha256_hex(canonical_request.as_bytes()), secret)
+    let mut out = [0u8; 64];
+    let key = SigningKey::new(secret);
+    signature_of_hash(&key, &sha256_hex(canonical_request.as_bytes()), &mut out).to_string()
 }
 
 /// The string to sign for a canonical request:
@@ -254,11 +256,9 @@ pub fn string_to_sign(canonical_request: &str) -> String {
     format!("{ALGORITHM}\n{}", sha256_hex(canonical_request.as_bytes()))
 }
 
-fn signature_of_hash(canonical_hash: &str, secret: &str) -> String {
-    let mut out = [0u8; 64];
-    SigningKey::new(secret)
-        .hex_mac(&[ALGORITHM, "\n", canonical_hash], &mut out)
-        .to_string()
+/// The hex HMAC of the string to sign, `ACS3-HMAC-SHA256\n{canonical_hash}`.
+fn signature_of_hash<'a>(key: &SigningKey, canonical_hash: &str, out: &'a mut [u8; 64]) -> &'a str {
+    key.hex_mac(&[ALGORITHM, "\n", canonical_hash], out)
 }
 
 /// The parts of an Alibaba `Authorization` header.

@@ -249,10 +249,7 @@ pub(crate) fn sign_with_key(
         write_canonical(&mut hasher, request, &sorted).expect("hashing cannot fail");
         let (mut canonical_hex, mut signature_hex) = ([0u8; 64], [0u8; 64]);
         let canonical_hash = hasher.hex(&mut canonical_hex);
-        let signature = key.hex_mac(
-            &[ALGORITHM, "\n", date, "\n", canonical_hash],
-            &mut signature_hex,
-        );
+        let signature = signature_of_hash(key, canonical_hash, date, &mut signature_hex);
         authorization(
             ALGORITHM,
             ("Access", &credentials.ak),
@@ -267,7 +264,15 @@ pub(crate) fn sign_with_key(
 
 /// The hex signature of a canonical request signed at `date` (the `X-Sdk-Date` value) with `sk`.
 pub fn signature(canonical_request: &str, date: &str, sk: &str) -> String {
-    signature_of_hash(&sha256_hex(canonical_request.as_bytes()), date, sk)
+    let mut out = [0u8; 64];
+    let key = SigningKey::new(sk);
+    signature_of_hash(
+        &key,
+        &sha256_hex(canonical_request.as_bytes()),
+        date,
+        &mut out,
+    )
+    .to_string()
 }
 
 /// The string to sign for a canonical request signed at `date` (the `X-Sdk-Date` value):
@@ -288,11 +293,14 @@ pub fn canonical_query(url: &url::Url) -> Option<String> {
     Some(query)
 }
 
-fn signature_of_hash(canonical_hash: &str, date: &str, sk: &str) -> String {
-    let mut out = [0u8; 64];
-    SigningKey::new(sk)
-        .hex_mac(&[ALGORITHM, "\n", date, "\n", canonical_hash], &mut out)
-        .to_string()
+/// The hex HMAC of the string to sign, `SDK-HMAC-SHA256\n{date}\n{canonical_hash}`.
+fn signature_of_hash<'a>(
+    key: &SigningKey,
+    canonical_hash: &str,
+    date: &str,
+    out: &'a mut [u8; 64],
+) -> &'a str {
+    key.hex_mac(&[ALGORITHM, "\n", date, "\n", canonical_hash], out)
 }
 
 /// The parts of a Huawei `Authorization` header.
