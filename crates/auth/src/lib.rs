@@ -143,3 +143,18 @@ pub(crate) fn host_header(url: &url::Url) -> String {
     }
     value
 }
+
+#[cfg(test)]
+mod tests {
+    use super::__private::vendor_operation_id;
+
+    #[test]
+    fn operation_ids_map_back_to_the_vendor_name() {
+        let table = [("add_snapshot_repo", "AddSnapshotRepo")];
+        assert_eq!(
+            vendor_operation_id(&table, "add_snapshot_repo"),
+            "AddSnapshotRepo"
+        );
+        assert_eq!(vendor_operation_id(&table, "other"), "other");
+    }
+}
