@@ -271,6 +271,11 @@ fn generated_call(client: Client, body: types::CreateSnapshotReq) -> Call {
     })
 }
 
+/// Where the hand-written calls send `CreateSnapshot` (project `p1`, cluster `c1`).
+fn create_snapshot_url(base: &str) -> String {
+    format!("{base}/v1.0/p1/clusters/c1/index_snapshot")
+}
+
 /// The same call written by hand with reqwest, unsigned: same body, same response type. With
 /// `headers`, every request also carries those (computed once, before the run).
 fn hand_written_call(
@@ -280,7 +285,7 @@ fn hand_written_call(
     headers: Option<reqwest::header::HeaderMap>,
 ) -> Call {
     let raw: &'static reqwest::Client = Box::leak(Box::new(raw));
-    let url: &'static str = format!("{base}/v1.0/p1/clusters/c1/index_snapshot").leak();
+    let url: &'static str = create_snapshot_url(base).leak();
     Box::new(move || {
         let (body, headers) = (body.clone(), headers.clone());
         Box::pin(async move {
@@ -304,7 +309,7 @@ fn precomputed_signing_headers(
     body: &types::CreateSnapshotReq,
     signer: &RequestSigner,
 ) -> reqwest::header::HeaderMap {
-    let url = format!("{base}/v1.0/p1/clusters/c1/index_snapshot");
+    let url = create_snapshot_url(base);
     let mut request = raw.post(&url).json(body).build().expect("a request");
     let before = request.headers().clone();
     signer
