@@ -6,21 +6,16 @@ use std::path::PathBuf;
 
 use sha2::{Digest, Sha256};
 
-/// (cargo feature, spec file under `spec/`, API name).
-const SPECS: [(&str, &str, &str); 3] = [
-    ("CSS", "css.yaml", "css"),
-    ("DWS", "dws.yaml", "dws"),
-    ("ALIBABA_ES", "alibaba-es.yaml", "alibaba-es"),
-];
-
 fn main() {
     let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"));
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("run by cargo"));
     let mut code = String::from(
         "/// The specs of the enabled clients.\npub static SPECS: &[EmbeddedSpec] = &[\n",
     );
-    for (feature, file, api) in SPECS {
-        if std::env::var_os(format!("CARGO_FEATURE_{feature}")).is_none() {
+    // The registry's API names are the crate's feature names.
+    for entry in snapspec_codegen::apis::APIS {
+        let (file, api) = (entry.spec_file, entry.name);
+        if std::env::var_os(entry.feature_env()).is_none() {
             continue;
         }
         let path = manifest_dir.join("spec").join(file);

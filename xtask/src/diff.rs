@@ -7,7 +7,8 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::check::APIS;
+use snapspec_codegen::apis::APIS;
+use snapspec_codegen::spec::HTTP_METHODS;
 
 const BREAKING: &str = "  [BREAKING]";
 const CONSTRAINTS: [&str; 8] = [
@@ -20,20 +21,18 @@ const CONSTRAINTS: [&str; 8] = [
     "minItems",
     "maxItems",
 ];
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 pub fn diff(root: &Path, spec_dir: &Path, rev: &str) -> Result<String, String> {
     let mut report = String::new();
     let mut breaking = 0;
-    for (_, file_name) in APIS {
-        let relative = spec_dir.join(file_name);
+    for api in APIS {
+        let relative = spec_dir.join(api.spec_file);
         let relative = relative.to_string_lossy().replace('\\', "/");
         let old = git_show(root, rev, &relative)?;
         let new = std::fs::read_to_string(root.join(&relative)).ok();
         let parse = |text: &str, what: &str| -> Result<Value, String> {
-            serde_yaml::from_str(text)
+            snapspec_codegen::yaml::parse(text)
+                .map(|located| located.value)
                 .map_err(|e| format!("{relative} at {what} is not valid YAML: {e}"))
         };
         let old = old.as_deref().map(|t| parse(t, rev)).transpose()?;
@@ -108,7 +107,7 @@ fn git_show(root: &Path, rev: &str, path: &str) -> Result<Option<String>, String
 fn operation_map(spec: &Value) -> BTreeMap<String, (String, BTreeSet<String>)> {
     let mut out = BTreeMap::new();
     for (path, item) in spec["paths"].as_object().into_iter().flatten() {
-        for method in METHODS {
+        for method in HTTP_METHODS {
             let Some(op) = item.get(method) else { continue };
             let id = op["operationId"]
                 .as_str()

@@ -1,18 +1,18 @@
 //! `cargo xtask`: proves the specs agree with the vendor documentation pages, publishes them,
 //! and shows what a spec change means for users of the generated clients.
 
+mod cache;
 mod check;
-mod contract;
-mod diag;
 mod diff;
 mod pages;
 mod publish;
-mod spec_file;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::cache::GenerationCache;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -86,39 +86,35 @@ fn main() -> ExitCode {
     let root = workspace_root();
     match cli.command {
         Command::Check(args) => {
-            let spec_dir = if args.spec_dir.is_absolute() {
-                args.spec_dir.clone()
-            } else {
-                root.join(&args.spec_dir)
-            };
-            let display = args.spec_dir.display().to_string();
-            let (diagnostics, specs) = check::check_all(&spec_dir, &display);
+            let spec_dir = root.join(&args.spec_dir);
+            let cache = GenerationCache::beside_binary();
+            let report = check::check_all(
+                &spec_dir,
+                &args.spec_dir.display().to_string(),
+                cache.as_ref(),
+            );
             match args.format {
-                Format::Json => print!("{}", diag::render_json(&diagnostics)),
-                Format::Human => {
-                    let sources = check::sources(&specs, &spec_dir, &display);
-                    print!(
-                        "{}",
-                        diag::render_human(&diagnostics, &|file| sources.get(file).cloned())
-                    );
-                }
+                Format::Json => print!(
+                    "{}",
+                    snapspec_codegen::diag::render_json(&report.diagnostics)
+                ),
+                Format::Human => print!("{}", report.render_human()),
             }
-            if diagnostics
-                .iter()
-                .any(|d| d.severity == diag::Severity::Error)
-            {
-                ExitCode::FAILURE
-            } else {
+            if report.passed() {
                 ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
             }
         }
         Command::Publish(args) => {
-            let spec_dir = if args.spec_dir.is_absolute() {
-                args.spec_dir.clone()
-            } else {
-                root.join(&args.spec_dir)
-            };
-            match publish::publish(&spec_dir, &args.spec_dir.display().to_string(), &args.out) {
+            let spec_dir = root.join(&args.spec_dir);
+            let cache = GenerationCache::beside_binary();
+            match publish::publish(
+                &spec_dir,
+                &args.spec_dir.display().to_string(),
+                &args.out,
+                cache.as_ref(),
+            ) {
                 Ok(written) => {
                     println!("published {} files to {}", written, args.out.display());
                     ExitCode::SUCCESS

@@ -6,6 +6,8 @@
 //! Examples are JSON objects anywhere in the page, on one line or several; a table cell holding
 //! JSON counts too. Whether an example is a request or a response comes from the nearest
 //! preceding line that says so (`请求样例`, `Sample success responses`, `STATUS CODE 200`, ...).
+//! Status codes come from the status-code or error-code section (a table or a list, in any of the
+//! three formats) and from the status lines of response examples (`HTTP/1.1 200 OK`).
 
 use regex::Regex;
 use serde_json::Value;
@@ -55,24 +57,122 @@ pub struct PageParameter {
     /// The type as the page writes it (`String`, `Snapshot object`, ...).
     pub type_name: String,
     pub line: usize,
+    /// 1-based column (in characters) of the name on its line; 1 when it is not on that line.
+    pub column: usize,
+}
+
+/// A status code the page documents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageStatus {
+    pub code: u16,
+    pub line: usize,
+    pub column: usize,
 }
 
 #[derive(Debug, Default)]
 pub struct Page {
     pub examples: Vec<PageExample>,
     pub parameters: Vec<PageParameter>,
+    /// Each documented status once, at its first mention.
+    pub statuses: Vec<PageStatus>,
 }
 
 pub fn read_page(text: &str, is_markdown: bool) -> Page {
-    let parameters = if is_markdown {
+    let mut parameters = if is_markdown {
         html_tables(text)
     } else {
         text_tables(text)
     };
+    let lines: Vec<&str> = text.lines().collect();
+    for parameter in &mut parameters {
+        parameter.column = lines
+            .get(parameter.line.wrapping_sub(1))
+            .and_then(|line| char_column(line, &parameter.name))
+            .unwrap_or(1);
+    }
     Page {
         examples: examples(text),
         parameters,
+        statuses: statuses(&lines),
     }
+}
+
+/// 1-based character column of the first `needle` in `line` that stands alone (not inside a
+/// longer word), if any.
+fn char_column(line: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    line.match_indices(needle)
+        .find(|(at, _)| {
+            let before = line[..*at].chars().next_back();
+            let after = line[at + needle.len()..].chars().next();
+            !before.is_some_and(is_word) && !after.is_some_and(is_word)
+        })
+        .map(|(at, _)| line[..at].chars().count() + 1)
+}
+
+// ---------------------------------------------------------------- status codes
+
+/// A heading or caption that opens the page's status-code or error-code section.
+fn opens_status_section(line: &str) -> bool {
+    let heading = line.trim().trim_start_matches('#').trim().to_lowercase();
+    let heading = heading.split('<').next().unwrap_or("").trim();
+    matches!(
+        heading,
+        "状态码" | "status code" | "status codes" | "error codes" | "错误码"
+    )
+}
+
+/// Status codes of a page: every code that a line of the status section starts with (a list
+/// item, a `|` row or an HTML table cell, `400 Bad Request` included), and the status of each
+/// response example's status line, anywhere.
+fn statuses(lines: &[&str]) -> Vec<PageStatus> {
+    let tag = Regex::new(r"<[^>]+>").expect("valid regex");
+    let example_status =
+        Regex::new(r"(?i)(?:status code|http/1\.[01]|状态码[:：])\s*([1-5][0-9]{2})\b")
+            .expect("valid regex");
+    let leading_code = Regex::new(
+        r"^(?:[-*]\s*)?([1-5][0-9]{2})(?:\s*\||\s+[A-Za-z][A-Za-z -]*\|?)?\s*(?:\|.*)?$",
+    )
+    .expect("valid regex");
+    let mut out: Vec<PageStatus> = Vec::new();
+    let mut push = |code: &str, line_index: usize, line: &str| {
+        let Ok(code) = code.parse::<u16>() else {
+            return;
+        };
+        if out.iter().any(|s| s.code == code) {
+            return;
+        }
+        out.push(PageStatus {
+            code,
+            line: line_index + 1,
+            column: char_column(line, &code.to_string()).unwrap_or(1),
+        });
+    };
+    let mut in_section = false;
+    for (i, line) in lines.iter().enumerate() {
+        if opens_status_section(line) {
+            in_section = true;
+            continue;
+        }
+        // Another Markdown heading ends the section. The text exports have no reliable headings
+        // (`Request error.` is a table cell); their status sections run to the end of the page.
+        if line.trim_start().starts_with('#') {
+            in_section = false;
+        }
+        if let Some(found) = example_status.captures(line) {
+            push(&found[1], i, line);
+        }
+        if in_section {
+            let text = tag.replace_all(line, " ");
+            if let Some(found) = leading_code.captures(text.trim()) {
+                push(&found[1], i, line);
+            }
+        }
+    }
+    out
 }
 
 // ---------------------------------------------------------------- examples
@@ -250,6 +350,7 @@ fn table_parameters(
             required: find(Column::Required).map(|r| yes_no(&cells[r])),
             type_name: cells[type_col].trim().to_string(),
             line,
+            column: 1,
         });
     }
 }
@@ -406,4 +507,73 @@ fn text_tables(text: &str) -> Vec<PageParameter> {
         i += 1;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(name: &str) -> Page {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../spec/docs")
+            .join(name);
+        let text = std::fs::read_to_string(&path).unwrap();
+        read_page(&text, name.ends_with(".md"))
+    }
+
+    fn codes(page: &Page) -> Vec<u16> {
+        let mut codes: Vec<u16> = page.statuses.iter().map(|s| s.code).collect();
+        codes.sort();
+        codes
+    }
+
+    #[test]
+    fn status_tables_are_read_in_every_page_format() {
+        // An HTML table with a status column.
+        assert_eq!(
+            codes(&page("css-create-index-snapshot.zh.md")),
+            [201, 400, 403, 406, 500, 501]
+        );
+        // A list item for the success, an HTML table of `400 Bad Request` cells for the errors.
+        assert_eq!(
+            codes(&page("dws-create-snapshot.zh.md")),
+            [200, 400, 401, 403, 404, 500, 503]
+        );
+        // A separator-less text export: the success comes from the example's status line.
+        assert_eq!(
+            codes(&page("dws-create-snapshot.en.txt")),
+            [200, 400, 401, 403, 404, 500, 503]
+        );
+        // A `|` table, one cell per line.
+        assert_eq!(
+            codes(&page("dws-create-snapshot-sdk.zh.txt")),
+            [200, 400, 401, 403, 404, 500, 503]
+        );
+        // An error-code table and `HTTP/1.1 200 OK`.
+        assert_eq!(
+            codes(&page("alibaba-es-add-snapshot-repo.en.txt")),
+            [200, 400]
+        );
+    }
+
+    #[test]
+    fn a_status_is_placed_at_its_code() {
+        let text = "Status Code\n- Normal\nTable 6 Returned values\n409 Conflict\n";
+        let statuses = read_page(text, false).statuses;
+        assert_eq!(
+            statuses,
+            [PageStatus {
+                code: 409,
+                line: 4,
+                column: 1
+            }]
+        );
+    }
+
+    #[test]
+    fn parameters_are_placed_at_their_name() {
+        let page = page("css-create-index-snapshot.zh.md");
+        let backup = page.parameters.iter().find(|p| p.name == "backup").unwrap();
+        assert!(backup.column > 1, "{backup:?}");
+    }
 }

@@ -6,25 +6,26 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use crate::cache::GenerationCache;
 use crate::check::{self, CheckedSpec};
-use crate::diag;
 
 /// Checks, then publishes. Returns the number of files written, or a message (the rendered
 /// diagnostics when the check failed). On any error `out` is left as it was.
-pub fn publish(spec_dir: &Path, display_prefix: &str, out: &Path) -> Result<usize, String> {
-    let (diagnostics, specs) = check::check_all(spec_dir, display_prefix);
-    if diagnostics
-        .iter()
-        .any(|d| d.severity == diag::Severity::Error)
-    {
-        let sources = check::sources(&specs, spec_dir, display_prefix);
-        let report = diag::render_human(&diagnostics, &|file| sources.get(file).cloned());
+pub fn publish(
+    spec_dir: &Path,
+    display_prefix: &str,
+    out: &Path,
+    cache: Option<&GenerationCache>,
+) -> Result<usize, String> {
+    let report = check::check_all(spec_dir, display_prefix, cache);
+    if !report.passed() {
         return Err(format!(
-            "{report}error: the check failed; nothing was published and {} is unchanged\n",
+            "{}error: the check failed; nothing was published and {} is unchanged\n",
+            report.render_human(),
             out.display()
         ));
     }
-    let files = render(&specs)?;
+    let files = render(&report.specs)?;
     write_atomically(out, &files).map_err(|e| {
         format!(
             "error: cannot write {}: {e}; it is unchanged\n",
@@ -40,15 +41,15 @@ pub fn render(specs: &[CheckedSpec]) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut files = Vec::new();
     let mut index = Vec::new();
     for spec in specs {
-        let yaml_name = format!("{}.yaml", spec.api);
-        let json_name = format!("{}.json", spec.api);
-        let yaml = spec.file.text.clone().into_bytes();
+        let yaml_name = format!("{}.yaml", spec.api.name);
+        let json_name = format!("{}.json", spec.api.name);
+        let yaml = spec.document.text.clone().into_bytes();
         // serde_json's map is a BTreeMap here: keys come out sorted, so the bytes are stable.
-        let json = serde_json::to_vec_pretty(&spec.file.value).map_err(|e| e.to_string())?;
+        let json = serde_json::to_vec_pretty(&spec.document.value).map_err(|e| e.to_string())?;
         index.push(json!({
-            "api": spec.api,
-            "title": spec.file.value["info"]["title"],
-            "version": spec.file.value["info"]["version"],
+            "api": spec.api.name,
+            "title": spec.document.value["info"]["title"],
+            "version": spec.document.value["info"]["version"],
             "files": [
                 {"name": yaml_name, "media_type": "application/yaml", "sha256": hex::encode(Sha256::digest(&yaml))},
                 {"name": json_name, "media_type": "application/json", "sha256": hex::encode(Sha256::digest(&json))},

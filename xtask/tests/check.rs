@@ -19,9 +19,10 @@ fn xtask(args: &[&str]) -> Output {
         .unwrap()
 }
 
-/// Each case: its folder, the diagnostic code it must produce, and where (file:line).
-const CASES: [(&str, &str, &str); 13] = [
-    ("example-wrong-type", "examples/invalid", "css.yaml:66:"),
+/// Each case: its folder (under xtask/tests/corpus, made by make_corpus.py), the one diagnostic
+/// code it must produce, and where (file:line).
+const CASES: [(&str, &str, &str); 19] = [
+    ("example-wrong-type", "examples/invalid", "css.yaml:66:25"),
     (
         "example-missing-required-field",
         "examples/invalid",
@@ -45,7 +46,20 @@ const CASES: [(&str, &str, &str); 13] = [
         "css.yaml:",
     ),
     ("not-generatable", "generation/shape", "css.yaml:"),
+    ("two-request-media-types", "generation/shape", "css.yaml:"),
     ("malformed-yaml", "structure/malformed-yaml", "css.yaml:"),
+    ("duplicate-key", "structure/malformed-yaml", "css.yaml:"),
+    ("not-openapi", "structure/not-openapi", "css.yaml:"),
+    (
+        "spec-status-undocumented",
+        "pages/status-undocumented",
+        "css.yaml:",
+    ),
+    (
+        "page-new-status",
+        "pages/status-missing",
+        "dws-create-snapshot.en.txt:",
+    ),
     (
         "page-new-parameter",
         "pages/parameter-missing",
@@ -53,14 +67,19 @@ const CASES: [(&str, &str, &str); 13] = [
     ),
     (
         "page-example-changed",
-        "pages/example-missing",
+        "pages/example-differs",
         "css-create-index-snapshot.zh.md:",
     ),
     ("stale-deviation", "pages/stale-deviation", "css.yaml:"),
     (
-        "spec-drifts-from-emulator",
-        "contract/emulator-differs",
-        "css.yaml:68:",
+        "second-operation-broken-ref",
+        "structure/broken-ref",
+        "css.yaml:",
+    ),
+    (
+        "second-operation-lacks-a-status",
+        "pages/status-missing",
+        "css-create-index-snapshot.zh.md:",
     ),
 ];
 
@@ -72,10 +91,11 @@ fn the_repository_specs_pass_the_check() {
     assert!(stdout.contains("check passed"), "{stdout}");
 }
 
+/// One defect, one diagnostic: each case fails the check with exactly the diagnostic it is
+/// about, at its place, and the whole output matches the case's golden file
+/// (`EXPECTORATE=overwrite cargo test -p xtask` accepts a change).
 #[test]
-fn each_broken_case_is_reported_with_its_file_and_location() {
-    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
-    let mut failures = Vec::new();
+fn each_broken_case_gives_one_located_diagnostic() {
     for (case, code, location) in CASES {
         let dir = format!("xtask/tests/corpus/{case}");
         let output = xtask(&["check", "--spec-dir", &dir]);
@@ -85,6 +105,11 @@ fn each_broken_case_is_reported_with_its_file_and_location() {
             Some(1),
             "{case} must fail the check:\n{stdout}"
         );
+        assert_eq!(
+            stdout.matches("\nerror[").count() + usize::from(stdout.starts_with("error[")),
+            1,
+            "{case}: one defect must give one diagnostic:\n{stdout}"
+        );
         assert!(
             stdout.contains(&format!("error[{code}]")),
             "{case}: expected {code}:\n{stdout}"
@@ -93,24 +118,8 @@ fn each_broken_case_is_reported_with_its_file_and_location() {
             stdout.contains(location),
             "{case}: expected a location {location}:\n{stdout}"
         );
-        let golden = workspace_root().join(&dir).join("expected.txt");
-        if update {
-            std::fs::write(&golden, &stdout).unwrap();
-        } else {
-            let expected = std::fs::read_to_string(&golden).unwrap_or_default();
-            if expected != stdout {
-                failures.push(format!(
-                    "{case}: output differs from {}:\n{stdout}",
-                    golden.display()
-                ));
-            }
-        }
+        expectorate::assert_contents(workspace_root().join(&dir).join("expected.txt"), &stdout);
     }
-    assert!(
-        failures.is_empty(),
-        "{}\n(rerun with UPDATE_GOLDEN=1 to accept)",
-        failures.join("\n")
-    );
 }
 
 #[test]

@@ -18,7 +18,10 @@ fn client_for(server: &MockServer) -> Client {
 }
 
 fn first_success_example(spec: &Spec) -> Value {
-    spec.response_examples("200").remove(0).value
+    spec.operation("AddSnapshotRepo")
+        .response_examples("200")
+        .remove(0)
+        .value
 }
 
 fn valid_body() -> types::AddSnapshotRepoRequest {
@@ -30,13 +33,14 @@ fn valid_body() -> types::AddSnapshotRepoRequest {
 #[tokio::test]
 async fn each_documented_request_example_arrives_as_documented() {
     let spec = spec();
-    for example in spec.request_examples() {
+    for example in spec.operation("AddSnapshotRepo").request_examples() {
         let server = MockServer::start().await;
         // `*` is a sub-delimiter, legal in a path segment: progenitor sends it as is.
         Mock::given(method("POST"))
             .and(path(format!(
                 "/openapi/instances/{}/snapshot-repos",
-                spec.parameter_example("InstanceId")
+                spec.operation("AddSnapshotRepo")
+                    .parameter_example("InstanceId")
             )))
             .and(header("content-type", "application/json"))
             .and(body_json(&example.value))
@@ -53,7 +57,10 @@ async fn each_documented_request_example_arrives_as_documented() {
             });
         client_for(&server)
             .add_snapshot_repo()
-            .instance_id(spec.parameter_example("InstanceId"))
+            .instance_id(
+                spec.operation("AddSnapshotRepo")
+                    .parameter_example("InstanceId"),
+            )
             .body(body)
             .send()
             .await
@@ -83,8 +90,11 @@ async fn the_instance_id_is_percent_encoded_in_the_path() {
 #[tokio::test]
 async fn each_documented_response_example_round_trips_through_the_generated_types() {
     let spec = spec();
-    let schema = spec.response_schema("200").clone();
-    for example in spec.response_examples("200") {
+    let schema = spec
+        .operation("AddSnapshotRepo")
+        .response_schema("200")
+        .clone();
+    for example in spec.operation("AddSnapshotRepo").response_examples("200") {
         let server = MockServer::start().await;
         Mock::given(any())
             .respond_with(ResponseTemplate::new(200).set_body_json(&example.value))
@@ -132,8 +142,8 @@ async fn fields_the_spec_does_not_know_are_ignored() {
 #[tokio::test]
 async fn each_documented_error_code_is_a_typed_error_with_code_message_and_request_id() {
     let spec = spec();
-    assert_eq!(spec.error_statuses(), [400]);
-    let documented = spec.response_examples("400");
+    assert_eq!(spec.operation("AddSnapshotRepo").error_statuses(), [400]);
+    let documented = spec.operation("AddSnapshotRepo").response_examples("400");
     assert_eq!(
         documented.len(),
         2,

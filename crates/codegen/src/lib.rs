@@ -3,16 +3,30 @@
 //! This crate is the one place that defines the path from `spec/*.yaml` to generated client code:
 //! parsing the spec, refusing shapes progenitor cannot generate (it would panic), the progenitor
 //! settings, and formatting. The client crates' build scripts call [`build_client`]; `cargo xtask
-//! check` calls [`load_spec`], [`shape_problems`] and [`generate`] so that a spec the build would
+//! check` calls [`openapi_of`], [`shape_problems`] and [`generate`] so that a spec the build would
 //! reject is reported by the xtask first, with a JSON pointer.
+//!
+//! It also holds what both of them need to talk about a spec: reading it once with positions
+//! ([`yaml`], [`spec`]), the diagnostics they print ([`diag`]), and the registry of APIs
+//! ([`apis`]).
 
 #![deny(missing_docs)]
+
+pub mod apis;
+pub mod diag;
+pub mod spec;
+pub mod yaml;
+
+pub use spec::pointer_segment;
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use openapiv3::{OpenAPI, ReferenceOr, StatusCode};
+
+use crate::diag::Diagnostic;
+use crate::spec::SpecDocument;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 
 /// The Rust type every generated `Client` carries as its inner value: it signs each request in
@@ -107,14 +121,44 @@ impl fmt::Display for ShapeProblem {
 
 /// Parses a spec from YAML (or JSON, which is YAML) into an OpenAPI 3.0 document.
 pub fn load_spec(text: &str) -> Result<OpenAPI, CodegenError> {
-    let spec: OpenAPI = serde_yaml::from_str(text).map_err(|e| CodegenError::Parse {
-        message: match e.location() {
-            Some(at) => format!("line {}, column {}: {e}", at.line(), at.column()),
-            None => e.to_string(),
+    let located = yaml::parse(text).map_err(|e| CodegenError::Parse {
+        message: e.to_string(),
+    })?;
+    openapi_of(&located.value)
+}
+
+/// The OpenAPI 3.0 document a parsed spec describes.
+pub fn openapi_of(value: &serde_json::Value) -> Result<OpenAPI, CodegenError> {
+    parse_openapi(value).map_err(|refusal| CodegenError::Parse {
+        message: if refusal.pointer.is_empty() {
+            refusal.message
+        } else {
+            format!("at {}: {}", refusal.pointer, refusal.message)
         },
+    })
+}
+
+/// Why a value is not an OpenAPI 3.0 document progenitor can read.
+struct NotOpenApi {
+    code: &'static str,
+    pointer: String,
+    message: String,
+}
+
+fn parse_openapi(value: &serde_json::Value) -> Result<OpenAPI, NotOpenApi> {
+    let spec: OpenAPI = serde_path_to_error::deserialize(value).map_err(|e| {
+        let message = e.inner().to_string();
+        let pointer = error_pointer(e.path());
+        NotOpenApi {
+            code: "structure/not-openapi",
+            pointer: narrow_pointer(value, &pointer, &message),
+            message,
+        }
     })?;
     if !spec.openapi.starts_with("3.0.") {
-        return Err(CodegenError::Parse {
+        return Err(NotOpenApi {
+            code: "structure/version",
+            pointer: "/openapi".into(),
             message: format!(
                 "`openapi: {}` is not supported: progenitor generates OpenAPI 3.0.x only; write `openapi: 3.0.3`",
                 spec.openapi
@@ -122,11 +166,6 @@ pub fn load_spec(text: &str) -> Result<OpenAPI, CodegenError> {
         });
     }
     Ok(spec)
-}
-
-/// Escapes one JSON pointer segment (RFC 6901).
-pub fn pointer_segment(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
 }
 
 /// Media types progenitor serializes as JSON. `+json` suffixes are not among them.
@@ -322,37 +361,151 @@ pub fn generate_file(path: &Path) -> Result<String, CodegenError> {
     generate(&load_spec(&text)?)
 }
 
+/// What keeps `document` from becoming a client, as located diagnostics: not an OpenAPI 3.0
+/// document (`structure/not-openapi`, at the field serde names), or shapes progenitor cannot
+/// generate (`generation/shape`, one per place). Returns the OpenAPI document when there are none.
+pub fn generation_problems(document: &SpecDocument) -> Result<OpenAPI, Vec<Diagnostic>> {
+    let openapi = parse_openapi(&document.value).map_err(|refusal| {
+        vec![
+            document
+                .diagnostic(
+                    refusal.code,
+                    "the spec is not an OpenAPI 3.0 document progenitor can read",
+                    &refusal.pointer,
+                )
+                .found(refusal.message)
+                .help("give this field the shape OpenAPI 3.0.3 defines for it"),
+        ]
+    })?;
+    let problems = shape_problems(&openapi);
+    if problems.is_empty() {
+        return Ok(openapi);
+    }
+    Err(problems
+        .into_iter()
+        .map(|problem| {
+            document
+                .diagnostic("generation/shape", problem.message, &problem.pointer)
+                .expected(problem.expected)
+                .found(problem.found)
+                .help("progenitor generates one JSON request media type, one success type and one error type per operation, each operation with its own operationId")
+        })
+        .collect())
+}
+
+/// The diagnostic for a spec that passed [`generation_problems`] but that progenitor still refused.
+pub fn generation_failure(document: &SpecDocument, error: &CodegenError) -> Diagnostic {
+    document
+        .diagnostic(
+            "generation/failed",
+            "the client cannot be generated from this spec",
+            "",
+        )
+        .found(error.to_string())
+        .help("simplify the schema progenitor refuses; the build fails the same way")
+}
+
+/// serde's path to a failing field as a JSON pointer.
+fn error_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+            Segment::Map { key } => pointer.push_str(&format!("/{}", pointer_segment(key))),
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    pointer
+}
+
+/// serde loses the path inside flattened maps (`paths` in openapiv3): where it does, the unique
+/// node below `pointer` that the message quotes (`invalid type: string "x"`, `unknown field
+/// `x``) is the better place to point at.
+fn narrow_pointer(root: &serde_json::Value, pointer: &str, message: &str) -> String {
+    let quoted = |open: &str, close: char| {
+        let start = message.find(open)? + open.len();
+        let end = message[start..].find(close)? + start;
+        Some(message[start..end].to_string())
+    };
+    let Some(node) = root.pointer(pointer) else {
+        return pointer.to_string();
+    };
+    let mut found = Vec::new();
+    if let Some(text) = quoted("invalid type: string \"", '"') {
+        spec::walk(node, pointer, &mut |at, value| {
+            if value.as_str() == Some(text.as_str()) {
+                found.push(at.to_string());
+            }
+        });
+    } else if let Some(key) = quoted("unknown field `", '`') {
+        spec::walk(node, pointer, &mut |at, value| {
+            if value.get(&key).is_some() {
+                found.push(format!("{at}/{}", pointer_segment(&key)));
+            }
+        });
+    }
+    match found.as_slice() {
+        [one] => one.clone(),
+        _ => pointer.to_string(),
+    }
+}
+
+/// How a build script shows `spec`: relative to the workspace root when it is in one
+/// (`spec/css.yaml`, even when the crate's `spec.yaml` is a link to it), else as it is.
+fn display_path(spec: &Path) -> String {
+    let real = std::fs::canonicalize(spec).unwrap_or_else(|_| spec.to_path_buf());
+    for dir in real.ancestors().skip(1) {
+        let is_workspace_root = std::fs::read_to_string(dir.join("Cargo.toml"))
+            .is_ok_and(|manifest| manifest.contains("[workspace]"));
+        if is_workspace_root && let Ok(relative) = real.strip_prefix(dir) {
+            return relative.display().to_string();
+        }
+    }
+    real.display().to_string()
+}
+
 /// The whole job of a client crate's `build.rs`: generate the client for `spec_path` (relative to
 /// the crate's manifest directory) into `$OUT_DIR/codegen.rs`, and tell cargo to rerun only when
-/// that spec changes. On failure it prints what went wrong and where, and exits non-zero.
+/// that spec changes. On failure it prints every problem with its file, line and column (the
+/// workspace's `spec/<api>.yaml`), and exits non-zero.
 pub fn build_client(spec_path: &str) {
     let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"));
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("run by cargo"));
     let spec = manifest_dir.join(spec_path);
     println!("cargo:rerun-if-changed={}", spec.display());
+    let display = display_path(&spec);
     let write = |name: &str, code: &str| {
         let out = out_dir.join(name);
-        write_atomically(&out, code.as_bytes()).map_err(|e| CodegenError::Io {
-            path: out.clone(),
-            message: e.to_string(),
+        write_atomically(&out, code.as_bytes()).map_err(|e| {
+            Box::new(Diagnostic::error(
+                "generation/io",
+                format!("cannot write {}: {e}", out.display()),
+            ))
         })
     };
-    let result = std::fs::read_to_string(&spec)
-        .map_err(|e| CodegenError::Io {
-            path: spec.clone(),
-            message: e.to_string(),
-        })
-        .and_then(|text| load_spec(&text))
-        .and_then(|parsed| {
-            write("codegen.rs", &generate(&parsed)?)?;
-            write("operations.rs", &operation_table(&parsed))
+    let result = SpecDocument::load(&spec, &display)
+        .map_err(|d| (None, vec![*d]))
+        .and_then(|document| {
+            let openapi = generation_problems(&document)
+                .map_err(|found| (Some(document.text.clone()), found))?;
+            let code = generate(&openapi).map_err(|e| {
+                (
+                    Some(document.text.clone()),
+                    vec![generation_failure(&document, &e)],
+                )
+            })?;
+            write("codegen.rs", &code)
+                .and_then(|()| write("operations.rs", &operation_table(&openapi)))
+                .map_err(|d| (None, vec![*d]))
         });
-    if let Err(e) = result {
+    if let Err((text, diagnostics)) = result {
+        eprintln!("error: cannot generate the client from {display}\n");
+        let source = |file: &str| (file == display).then(|| text.clone()).flatten();
+        eprint!("{}", diag::render_human(&diagnostics, &source));
         eprintln!(
-            "error: cannot generate the client from {}\n  {e}",
-            spec.display()
+            "help: run `cargo xtask check`: it builds without the clients and reports every problem of every spec"
         );
-        eprintln!("  help: run `cargo xtask check` for file:line diagnostics");
         std::process::exit(1);
     }
 }

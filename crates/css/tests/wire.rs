@@ -21,19 +21,24 @@ fn client_for(server: &MockServer) -> Client {
 fn documented_path(spec: &Spec) -> String {
     format!(
         "/v1.0/{}/clusters/{}/index_snapshot",
-        spec.parameter_example("project_id"),
-        spec.parameter_example("cluster_id")
+        spec.operation("CreateSnapshot")
+            .parameter_example("project_id"),
+        spec.operation("CreateSnapshot")
+            .parameter_example("cluster_id")
     )
 }
 
 fn first_success_example(spec: &Spec) -> Value {
-    spec.response_examples("201").remove(0).value
+    spec.operation("CreateSnapshot")
+        .response_examples("201")
+        .remove(0)
+        .value
 }
 
 #[tokio::test]
 async fn each_documented_request_example_arrives_as_documented() {
     let spec = spec();
-    let examples = spec.request_examples();
+    let examples = spec.operation("CreateSnapshot").request_examples();
     assert!(!examples.is_empty(), "the spec documents a request example");
     for example in examples {
         let server = MockServer::start().await;
@@ -54,8 +59,14 @@ async fn each_documented_request_example_arrives_as_documented() {
             });
         client_for(&server)
             .create_snapshot()
-            .project_id(spec.parameter_example("project_id"))
-            .cluster_id(spec.parameter_example("cluster_id"))
+            .project_id(
+                spec.operation("CreateSnapshot")
+                    .parameter_example("project_id"),
+            )
+            .cluster_id(
+                spec.operation("CreateSnapshot")
+                    .parameter_example("cluster_id"),
+            )
             .body(body)
             .send()
             .await
@@ -92,8 +103,11 @@ async fn path_parameters_are_percent_encoded() {
 #[tokio::test]
 async fn each_documented_response_example_round_trips_through_the_generated_types() {
     let spec = spec();
-    let schema = spec.response_schema("201").clone();
-    for example in spec.response_examples("201") {
+    let schema = spec
+        .operation("CreateSnapshot")
+        .response_schema("201")
+        .clone();
+    for example in spec.operation("CreateSnapshot").response_examples("201") {
         let server = MockServer::start().await;
         Mock::given(any())
             .respond_with(ResponseTemplate::new(201).set_body_json(&example.value))
@@ -180,7 +194,7 @@ async fn fields_the_spec_does_not_know_are_ignored() {
 #[tokio::test]
 async fn each_documented_error_status_is_a_typed_error_with_code_message_and_request_id() {
     let spec = spec();
-    let statuses = spec.error_statuses();
+    let statuses = spec.operation("CreateSnapshot").error_statuses();
     assert_eq!(statuses, [400, 403, 406, 500, 501]);
     // Both Huawei error shapes: the API gateway's and the CSS service's own.
     let bodies = [

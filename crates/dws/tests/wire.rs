@@ -18,7 +18,10 @@ fn client_for(server: &MockServer) -> Client {
 }
 
 fn first_success_example(spec: &Spec) -> Value {
-    spec.response_examples("200").remove(0).value
+    spec.operation("CreateSnapshot")
+        .response_examples("200")
+        .remove(0)
+        .value
 }
 
 fn valid_body() -> types::CreateSnapshotRequestBody {
@@ -28,14 +31,15 @@ fn valid_body() -> types::CreateSnapshotRequestBody {
 #[tokio::test]
 async fn each_documented_request_example_arrives_as_documented() {
     let spec = spec();
-    let examples = spec.request_examples();
+    let examples = spec.operation("CreateSnapshot").request_examples();
     assert_eq!(examples.len(), 3, "one request example per page");
     for example in examples {
         let server = MockServer::start().await;
         Mock::given(method("POST"))
             .and(path(format!(
                 "/v1.0/{}/snapshots",
-                spec.parameter_example("project_id")
+                spec.operation("CreateSnapshot")
+                    .parameter_example("project_id")
             )))
             .and(header("content-type", "application/json"))
             .and(body_json(&example.value))
@@ -52,7 +56,10 @@ async fn each_documented_request_example_arrives_as_documented() {
             });
         client_for(&server)
             .create_snapshot()
-            .project_id(spec.parameter_example("project_id"))
+            .project_id(
+                spec.operation("CreateSnapshot")
+                    .parameter_example("project_id"),
+            )
             .body(body)
             .send()
             .await
@@ -82,8 +89,11 @@ async fn the_project_id_is_percent_encoded_in_the_path() {
 #[tokio::test]
 async fn each_documented_response_example_round_trips_through_the_generated_types() {
     let spec = spec();
-    let schema = spec.response_schema("200").clone();
-    let examples = spec.response_examples("200");
+    let schema = spec
+        .operation("CreateSnapshot")
+        .response_schema("200")
+        .clone();
+    let examples = spec.operation("CreateSnapshot").response_examples("200");
     assert_eq!(examples.len(), 3, "one response example per page");
     for example in examples {
         let server = MockServer::start().await;
@@ -136,7 +146,7 @@ async fn fields_the_spec_does_not_know_are_ignored() {
 #[tokio::test]
 async fn each_documented_error_status_is_a_typed_error_with_code_message_and_request_id() {
     let spec = spec();
-    let statuses = spec.error_statuses();
+    let statuses = spec.operation("CreateSnapshot").error_statuses();
     assert_eq!(statuses, [400, 401, 403, 404, 500, 503]);
     for status in statuses {
         let server = MockServer::start().await;

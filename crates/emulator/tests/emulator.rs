@@ -46,8 +46,9 @@ fn alibaba_signer() -> RequestSigner {
     RequestSigner::alibaba(AlibabaCredentials::new(KEY_ID, KEY_SECRET), "2017-06-13")
 }
 
-fn spec_examples(yaml: &str) -> Vec<Value> {
+fn spec_examples(yaml: &str, operation_id: &str) -> Vec<Value> {
     snapspec_testkit::Spec::parse(yaml)
+        .operation(operation_id)
         .request_examples()
         .into_iter()
         .map(|e| e.value)
@@ -89,7 +90,7 @@ async fn send(
 async fn every_documented_example_request_is_accepted_from_our_signed_clients() {
     let base = signed_start().await;
     let css = snapspec_css::Client::with_endpoint(&base, huawei_signer()).unwrap();
-    for example in spec_examples(include_str!("../../../spec/css.yaml")) {
+    for example in spec_examples(include_str!("../../../spec/css.yaml"), "CreateSnapshot") {
         let created = css
             .create_snapshot()
             .project_id(PROJECT)
@@ -107,7 +108,7 @@ async fn every_documented_example_request_is_accepted_from_our_signed_clients() 
     }
     let dws = snapspec_dws::Client::with_endpoint(&base, huawei_signer()).unwrap();
     // The three pages share one example: one cluster, so each page's copy goes to its own project.
-    for (i, example) in spec_examples(include_str!("../../../spec/dws.yaml"))
+    for (i, example) in spec_examples(include_str!("../../../spec/dws.yaml"), "CreateSnapshot")
         .into_iter()
         .enumerate()
     {
@@ -126,7 +127,10 @@ async fn every_documented_example_request_is_accepted_from_our_signed_clients() 
         assert_eq!(created.snapshot.id.len(), 36);
     }
     let es = snapspec_alibaba_es::Client::with_endpoint(&base, alibaba_signer()).unwrap();
-    for example in spec_examples(include_str!("../../../spec/alibaba-es.yaml")) {
+    for example in spec_examples(
+        include_str!("../../../spec/alibaba-es.yaml"),
+        "AddSnapshotRepo",
+    ) {
         let added = es
             .add_snapshot_repo()
             .instance_id("es-cn-n6w1o1x0w001c****")
@@ -618,8 +622,12 @@ fn forcing(status: u16) -> reqwest::Client {
 #[tokio::test]
 async fn our_generated_clients_meet_every_documented_status_as_a_typed_answer() {
     let base = signed_start().await;
-    let spec = |yaml: &str| snapspec_testkit::Spec::parse(yaml).statuses();
-    for status in spec(include_str!("../../../spec/css.yaml")) {
+    let spec = |yaml: &str, operation_id: &str| {
+        snapspec_testkit::Spec::parse(yaml)
+            .operation(operation_id)
+            .statuses()
+    };
+    for status in spec(include_str!("../../../spec/css.yaml"), "CreateSnapshot") {
         let client = snapspec_css::Client::new_with_client(&base, forcing(status), huawei_signer());
         let name = format!("forced-{status}");
         let answer = client
@@ -645,7 +653,7 @@ async fn our_generated_clients_meet_every_documented_status_as_a_typed_answer() 
             }
         }
     }
-    for status in spec(include_str!("../../../spec/dws.yaml")) {
+    for status in spec(include_str!("../../../spec/dws.yaml"), "CreateSnapshot") {
         let client = snapspec_dws::Client::new_with_client(&base, forcing(status), huawei_signer());
         let body = snapspec_dws::types::CreateSnapshotRequestBody {
             snapshot: snapspec_dws::types::Snapshot {
@@ -669,7 +677,10 @@ async fn our_generated_clients_meet_every_documented_status_as_a_typed_answer() 
             }
         }
     }
-    for status in spec(include_str!("../../../spec/alibaba-es.yaml")) {
+    for status in spec(
+        include_str!("../../../spec/alibaba-es.yaml"),
+        "AddSnapshotRepo",
+    ) {
         let client =
             snapspec_alibaba_es::Client::new_with_client(&base, forcing(status), alibaba_signer());
         let answer = client

@@ -6,8 +6,9 @@
 #![deny(missing_docs)]
 
 use serde_json::Value;
+use snapspec_codegen::spec::SpecDocument;
 
-/// A spec loaded as a JSON value, with accessors for its single operation.
+/// A spec loaded as a JSON value, with accessors for its operations.
 pub struct Spec {
     root: Value,
 }
@@ -21,11 +22,21 @@ pub struct Example {
     pub value: Value,
 }
 
+/// One operation of a spec, found by its operationId.
+pub struct Operation<'a> {
+    spec: &'a Spec,
+    /// The operation object.
+    pub value: &'a Value,
+}
+
 impl Spec {
-    /// Parses a spec from YAML. Panics with the parser's message: a test input, not user input.
+    /// Parses a spec with the project's one YAML reader. Panics with the place and the reason: a
+    /// test input, not user input.
     pub fn parse(yaml: &str) -> Spec {
+        let document = SpecDocument::parse(yaml.to_string(), "spec")
+            .unwrap_or_else(|d| panic!("{}: {}", d.location(), d.message));
         Spec {
-            root: serde_yaml::from_str(yaml).expect("the spec is valid YAML"),
+            root: document.value,
         }
     }
 
@@ -34,71 +45,17 @@ impl Spec {
         &self.root
     }
 
-    /// The path template and operation object of the spec's only operation.
-    pub fn operation(&self) -> (&str, &str, &Value) {
-        let paths = self.root["paths"].as_object().expect("spec has paths");
-        let (path, item) = paths.iter().next().expect("spec has one path");
-        let (method, op) = item
-            .as_object()
-            .unwrap()
-            .iter()
-            .next()
-            .expect("path has an operation");
-        (path.as_str(), method.as_str(), op)
+    /// The operation whose operationId is `id`. Panics when there is none.
+    pub fn operation(&self, id: &str) -> Operation<'_> {
+        let found = snapspec_codegen::spec::operations(&self.root)
+            .into_iter()
+            .find(|o| o.value["operationId"] == id)
+            .unwrap_or_else(|| panic!("the spec has no operation {id}"));
+        Operation {
+            spec: self,
+            value: found.value,
+        }
     }
-
-    /// The value of the first named example of path parameter `name`.
-    pub fn parameter_example(&self, name: &str) -> String {
-        let (_, _, op) = self.operation();
-        let param = op["parameters"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|p| p["name"] == name)
-            .unwrap_or_else(|| panic!("no parameter {name}"));
-        let examples = param["examples"]
-            .as_object()
-            .expect("parameter has examples");
-        examples.values().next().unwrap()["value"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    }
-
-    /// Every named request-body example.
-    pub fn request_examples(&self) -> Vec<Example> {
-        let (_, _, op) = self.operation();
-        examples_of(&op["requestBody"]["content"]["application/json"])
-    }
-
-    /// Every named example of response `status`.
-    pub fn response_examples(&self, status: &str) -> Vec<Example> {
-        let (_, _, op) = self.operation();
-        examples_of(&op["responses"][status]["content"]["application/json"])
-    }
-
-    /// The documented statuses of the operation, success first.
-    pub fn statuses(&self) -> Vec<u16> {
-        let (_, _, op) = self.operation();
-        op["responses"]
-            .as_object()
-            .unwrap()
-            .keys()
-            .filter_map(|k| k.parse().ok())
-            .collect()
-    }
-
-    /// The documented error statuses (4xx and 5xx).
-    pub fn error_statuses(&self) -> Vec<u16> {
-        self.statuses().into_iter().filter(|s| *s >= 400).collect()
-    }
-
-    /// The schema of response `status`'s JSON body, references resolved.
-    pub fn response_schema(&self, status: &str) -> &Value {
-        let (_, _, op) = self.operation();
-        self.resolve(&op["responses"][status]["content"]["application/json"]["schema"])
-    }
-
     /// Follows a local `$ref` (`#/components/schemas/X`) to the schema it names.
     pub fn resolve<'a>(&'a self, schema: &'a Value) -> &'a Value {
         match schema.get("$ref").and_then(Value::as_str) {
@@ -186,6 +143,70 @@ impl Spec {
             )),
         }
     }
+}
+
+impl Operation<'_> {
+    /// The value of the first named example of parameter `name`.
+    pub fn parameter_example(&self, name: &str) -> String {
+        let param = self.value["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| self.spec.resolve(p))
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("no parameter {name}"));
+        let examples = param["examples"]
+            .as_object()
+            .expect("parameter has examples");
+        examples.values().next().unwrap()["value"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// Every named request-body example, of every media type.
+    pub fn request_examples(&self) -> Vec<Example> {
+        examples_of_content(&self.value["requestBody"]["content"])
+    }
+
+    /// Every named example of response `status`, of every media type.
+    pub fn response_examples(&self, status: &str) -> Vec<Example> {
+        examples_of_content(&self.value["responses"][status]["content"])
+    }
+
+    /// The documented statuses of the operation, in ascending order.
+    pub fn statuses(&self) -> Vec<u16> {
+        self.value["responses"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter_map(|(k, _)| k.parse().ok())
+            .collect()
+    }
+
+    /// The documented error statuses (4xx and 5xx).
+    pub fn error_statuses(&self) -> Vec<u16> {
+        self.statuses().into_iter().filter(|s| *s >= 400).collect()
+    }
+
+    /// The schema of response `status`'s body (its first media type), references resolved.
+    pub fn response_schema(&self, status: &str) -> &Value {
+        let content = &self.value["responses"][status]["content"];
+        let media = content
+            .as_object()
+            .and_then(|c| c.values().next())
+            .unwrap_or_else(|| panic!("response {status} has no body"));
+        self.spec.resolve(&media["schema"])
+    }
+}
+
+fn examples_of_content(content: &Value) -> Vec<Example> {
+    content
+        .as_object()
+        .into_iter()
+        .flatten()
+        .flat_map(|(_, media_type)| examples_of(media_type))
+        .collect()
 }
 
 fn examples_of(media_type: &Value) -> Vec<Example> {
