@@ -9,7 +9,6 @@
 //! Status codes come from the status-code or error-code section (a table or a list, in any of the
 //! three formats) and from the status lines of response examples (`HTTP/1.1 200 OK`).
 
-use regex::Regex;
 use serde_json::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,23 +124,50 @@ fn opens_status_section(line: &str) -> bool {
     )
 }
 
+/// The status code a response example's status line gives (`STATUS CODE 200`,
+/// `HTTP/1.1 200 OK`, `状态码:200`), if the line has one.
+fn example_status(line: &str) -> Option<u16> {
+    let lower = line.to_lowercase();
+    ["status code", "http/1.1", "http/1.0", "状态码:", "状态码："]
+        .iter()
+        .find_map(|marker| {
+            let at = lower.find(marker)?;
+            let rest = lower[at + marker.len()..].trim_start();
+            let code = rest.get(..3).filter(|c| is_status_code(c))?;
+            let ends = rest[3..].chars().next().is_none_or(|c| !c.is_ascii_digit());
+            ends.then(|| code.parse().ok()).flatten()
+        })
+}
+
+fn is_status_code(text: &str) -> bool {
+    text.len() == 3
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && (b'1'..=b'5').contains(&text.as_bytes()[0])
+}
+
+/// The status code a line of a status table or list starts with: `400`, `- 200`, `200 |`,
+/// `400 Bad Request`, `400 | InstanceActivating | ...`.
+fn leading_status(line: &str) -> Option<u16> {
+    let text = line.trim();
+    let text = text.strip_prefix(['-', '*']).map_or(text, str::trim_start);
+    let code = text.get(..3).filter(|c| is_status_code(c))?;
+    let rest = &text[3..];
+    let reason = rest.split('|').next().unwrap_or("");
+    let reason_is_words = reason
+        .chars()
+        .all(|c| c.is_ascii_alphabetic() || c == ' ' || c == '-');
+    let starts_apart = rest.is_empty() || rest.starts_with([' ', '\t', '|']);
+    (starts_apart && reason_is_words)
+        .then(|| code.parse().ok())
+        .flatten()
+}
+
 /// Status codes of a page: every code that a line of the status section starts with (a list
 /// item, a `|` row or an HTML table cell, `400 Bad Request` included), and the status of each
 /// response example's status line, anywhere.
 fn statuses(lines: &[&str]) -> Vec<PageStatus> {
-    let tag = Regex::new(r"<[^>]+>").expect("valid regex");
-    let example_status =
-        Regex::new(r"(?i)(?:status code|http/1\.[01]|状态码[:：])\s*([1-5][0-9]{2})\b")
-            .expect("valid regex");
-    let leading_code = Regex::new(
-        r"^(?:[-*]\s*)?([1-5][0-9]{2})(?:\s*\||\s+[A-Za-z][A-Za-z -]*\|?)?\s*(?:\|.*)?$",
-    )
-    .expect("valid regex");
     let mut out: Vec<PageStatus> = Vec::new();
-    let mut push = |code: &str, line_index: usize, line: &str| {
-        let Ok(code) = code.parse::<u16>() else {
-            return;
-        };
+    let mut push = |code: u16, line_index: usize, line: &str| {
         if out.iter().any(|s| s.code == code) {
             return;
         }
@@ -162,13 +188,17 @@ fn statuses(lines: &[&str]) -> Vec<PageStatus> {
         if line.trim_start().starts_with('#') {
             in_section = false;
         }
-        if let Some(found) = example_status.captures(line) {
-            push(&found[1], i, line);
+        if let Some(code) = example_status(line) {
+            push(code, i, line);
         }
         if in_section {
-            let text = tag.replace_all(line, " ");
-            if let Some(found) = leading_code.captures(text.trim()) {
-                push(&found[1], i, line);
+            let text = if line.contains('<') {
+                html_text(line)
+            } else {
+                line.to_string()
+            };
+            if let Some(code) = leading_status(&text) {
+                push(code, i, line);
             }
         }
     }
@@ -355,35 +385,74 @@ fn table_parameters(
     }
 }
 
+/// The elements `<name ...>inner</name>` in `text`, each as (offset of its `<`, inner text).
+/// `names` lists the tag names that count (`["td", "th"]`); the pages' tables do not nest.
+fn elements<'a>(text: &'a str, names: &[&str]) -> Vec<(usize, &'a str)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(found) = text[from..].find('<') {
+        let start = from + found;
+        let after = &text[start + 1..];
+        let name = names.iter().find(|name| {
+            after.starts_with(**name)
+                && after[name.len()..].starts_with(|c: char| c == '>' || c.is_whitespace())
+        });
+        let Some(name) = name else {
+            from = start + 1;
+            continue;
+        };
+        let Some(open_end) = after.find('>') else {
+            break;
+        };
+        let inner_start = start + 1 + open_end + 1;
+        let close = format!("</{name}>");
+        let Some(inner_len) = text[inner_start..].find(&close) else {
+            break;
+        };
+        out.push((start, &text[inner_start..inner_start + inner_len]));
+        from = inner_start + inner_len + close.len();
+    }
+    out
+}
+
+/// The text of an HTML fragment: tags dropped, whitespace collapsed, entities decoded.
+fn html_text(fragment: &str) -> String {
+    let mut text = String::with_capacity(fragment.len());
+    let mut in_tag = false;
+    for c in fragment.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                text.push(' ');
+            }
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    decode_entities(&text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
 fn html_tables(text: &str) -> Vec<PageParameter> {
-    let table = Regex::new(r"(?s)<table.*?</table>").expect("valid regex");
-    let row = Regex::new(r"(?s)<tr[^>]*>(.*?)</tr>").expect("valid regex");
-    let cell = Regex::new(r"(?s)<t[hd][^>]*>(.*?)</t[hd]>").expect("valid regex");
-    let tag = Regex::new(r"<[^>]+>").expect("valid regex");
     let line_of = |offset: usize| text[..offset].matches('\n').count() + 1;
     let mut out = Vec::new();
-    for found in table.find_iter(text) {
-        let section = text[..found.start()]
+    for (table_start, table) in elements(text, &["table"]) {
+        let section = text[..table_start]
             .lines()
             .rev()
             .find_map(section_location)
             .flatten();
-        let mut rows = row.captures_iter(found.as_str()).map(|r| {
-            let offset = found.start() + r.get(0).map_or(0, |m| m.start());
-            let cells: Vec<String> = cell
-                .captures_iter(&r[1])
-                .map(|c| {
-                    decode_entities(
-                        tag.replace_all(&c[1], " ")
-                            .split_whitespace()
-                            .collect::<Vec<_>>()
-                            .join(" ")
-                            .as_str(),
-                    )
-                })
-                .collect();
-            (cells, line_of(offset))
-        });
+        // The table's own offset within `text`, to turn a row's offset into a line.
+        let inner_offset = table.as_ptr() as usize - text.as_ptr() as usize;
+        let mut rows = elements(table, &["tr"])
+            .into_iter()
+            .map(|(row_start, row)| {
+                let cells: Vec<String> = elements(row, &["td", "th"])
+                    .into_iter()
+                    .map(|(_, cell)| html_text(cell))
+                    .collect();
+                (cells, line_of(inner_offset + row_start))
+            });
         let Some((header, _)) = rows.next() else {
             continue;
         };

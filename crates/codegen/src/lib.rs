@@ -15,6 +15,7 @@
 pub mod apis;
 pub mod diag;
 pub mod spec;
+pub mod structure;
 pub mod yaml;
 
 pub use spec::pointer_segment;
@@ -361,36 +362,40 @@ pub fn generate_file(path: &Path) -> Result<String, CodegenError> {
     generate(&load_spec(&text)?)
 }
 
-/// What keeps `document` from becoming a client, as located diagnostics: not an OpenAPI 3.0
-/// document (`structure/not-openapi`, at the field serde names), or shapes progenitor cannot
-/// generate (`generation/shape`, one per place). Returns the OpenAPI document when there are none.
+/// What keeps `document` from becoming a client, as located diagnostics: structural defects
+/// (`structure/...`: version, broken `$ref`s, path parameters), not an OpenAPI 3.0 document
+/// (`structure/not-openapi`, at the field serde names), or shapes progenitor cannot generate
+/// (`generation/shape`, one per place). Returns the OpenAPI document when there are none.
 pub fn generation_problems(document: &SpecDocument) -> Result<OpenAPI, Vec<Diagnostic>> {
-    let openapi = parse_openapi(&document.value).map_err(|refusal| {
-        vec![
-            document
-                .diagnostic(
-                    refusal.code,
-                    "the spec is not an OpenAPI 3.0 document progenitor can read",
-                    &refusal.pointer,
-                )
-                .found(refusal.message)
-                .help("give this field the shape OpenAPI 3.0.3 defines for it"),
-        ]
-    })?;
-    let problems = shape_problems(&openapi);
-    if problems.is_empty() {
-        return Ok(openapi);
-    }
-    Err(problems
-        .into_iter()
-        .map(|problem| {
+    let mut problems = structure::check(document);
+    let openapi = match parse_openapi(&document.value) {
+        Ok(openapi) => openapi,
+        Err(refusal) => {
+            problems.push(
+                document
+                    .diagnostic(
+                        refusal.code,
+                        "the spec is not an OpenAPI 3.0 document progenitor can read",
+                        &refusal.pointer,
+                    )
+                    .found(refusal.message)
+                    .help("give this field the shape OpenAPI 3.0.3 defines for it"),
+            );
+            return Err(problems);
+        }
+    };
+    problems.extend(shape_problems(&openapi).into_iter().map(|problem| {
             document
                 .diagnostic("generation/shape", problem.message, &problem.pointer)
                 .expected(problem.expected)
                 .found(problem.found)
                 .help("progenitor generates one JSON request media type, one success type and one error type per operation, each operation with its own operationId")
-        })
-        .collect())
+    }));
+    if problems.is_empty() {
+        Ok(openapi)
+    } else {
+        Err(problems)
+    }
 }
 
 /// The diagnostic for a spec that passed [`generation_problems`] but that progenitor still refused.
@@ -474,7 +479,17 @@ pub fn build_client(spec_path: &str) {
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("run by cargo"));
     let spec = manifest_dir.join(spec_path);
     println!("cargo:rerun-if-changed={}", spec.display());
-    let display = display_path(&spec);
+    if let Err(report) = generate_into(&spec, &out_dir) {
+        eprint!("{report}");
+        std::process::exit(1);
+    }
+}
+
+/// Generates the client for the spec at `spec` into `out_dir` (`codegen.rs`, `operations.rs`);
+/// on failure returns the report a build script prints: every problem, located in the spec as the
+/// workspace names it, and the way to `cargo xtask check`.
+pub fn generate_into(spec: &Path, out_dir: &Path) -> Result<(), String> {
+    let display = display_path(spec);
     let write = |name: &str, code: &str| {
         let out = out_dir.join(name);
         write_atomically(&out, code.as_bytes()).map_err(|e| {
@@ -484,7 +499,7 @@ pub fn build_client(spec_path: &str) {
             ))
         })
     };
-    let result = SpecDocument::load(&spec, &display)
+    let result = SpecDocument::load(spec, &display)
         .map_err(|d| (None, vec![*d]))
         .and_then(|document| {
             let openapi = generation_problems(&document)
@@ -499,15 +514,13 @@ pub fn build_client(spec_path: &str) {
                 .and_then(|()| write("operations.rs", &operation_table(&openapi)))
                 .map_err(|d| (None, vec![*d]))
         });
-    if let Err((text, diagnostics)) = result {
-        eprintln!("error: cannot generate the client from {display}\n");
+    result.map_err(|(text, diagnostics)| {
         let source = |file: &str| (file == display).then(|| text.clone()).flatten();
-        eprint!("{}", diag::render_human(&diagnostics, &source));
-        eprintln!(
-            "help: run `cargo xtask check`: it builds without the clients and reports every problem of every spec"
-        );
-        std::process::exit(1);
-    }
+        format!(
+            "error: cannot generate the client from {display}\n\n{}help: run `cargo xtask check`: it builds without the clients and reports every problem of every spec\n",
+            diag::render_human(&diagnostics, &source)
+        )
+    })
 }
 
 /// Rust source of `OPERATION_IDS`: for each operation, the snake_case name progenitor gives it
@@ -613,6 +626,40 @@ paths:
 
 #[cfg(test)]
 mod workspace_specs {
+    /// A build script's report names the spec as the workspace does, with line and column, and
+    /// sends the maintainer to `cargo xtask check`; nothing is written.
+    #[test]
+    fn a_broken_spec_fails_the_build_with_a_located_report() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let out =
+            std::env::temp_dir().join(format!("snapspec-codegen-test-{}", std::process::id()));
+        std::fs::create_dir_all(&out).unwrap();
+        for (case, located) in [
+            (
+                "broken-ref",
+                "xtask/tests/corpus/broken-ref/css.yaml:235:11",
+            ),
+            (
+                "undeclared-path-parameter",
+                "xtask/tests/corpus/undeclared-path-parameter/css.yaml:46:11",
+            ),
+            (
+                "malformed-yaml",
+                "xtask/tests/corpus/malformed-yaml/css.yaml:33:",
+            ),
+        ] {
+            let spec = root.join(format!("xtask/tests/corpus/{case}/css.yaml"));
+            let report = super::generate_into(&spec, &out).unwrap_err();
+            assert!(
+                report.contains(&format!("--> {located}")),
+                "{case}:\n{report}"
+            );
+            assert!(report.contains("help: run `cargo xtask check`"), "{report}");
+        }
+        assert!(!out.join("codegen.rs").exists());
+        std::fs::remove_dir_all(&out).unwrap();
+    }
+
     #[test]
     fn the_workspace_specs_generate() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../spec");
