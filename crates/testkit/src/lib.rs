@@ -56,19 +56,10 @@ impl Spec {
             value: found.value,
         }
     }
+
     /// Follows a local `$ref` (`#/components/schemas/X`) to the schema it names.
     pub fn resolve<'a>(&'a self, schema: &'a Value) -> &'a Value {
-        match schema.get("$ref").and_then(Value::as_str) {
-            Some(reference) => {
-                let pointer = reference.strip_prefix('#').expect("local reference");
-                self.resolve(
-                    self.root
-                        .pointer(pointer)
-                        .unwrap_or_else(|| panic!("unresolved {reference}")),
-                )
-            }
-            None => schema,
-        }
+        snapspec_codegen::spec::resolve(&self.root, schema)
     }
 
     /// Compares `expected` (a documented example) with `actual` (the same value after a round
