@@ -116,12 +116,7 @@ fn char_column(line: &str, needle: &str) -> Option<usize> {
 
 /// A heading or caption that opens the page's status-code or error-code section.
 fn opens_status_section(line: &str) -> bool {
-    let heading = line.trim().trim_start_matches('#').trim().to_lowercase();
-    let heading = heading.split('<').next().unwrap_or("").trim();
-    matches!(
-        heading,
-        "状态码" | "status code" | "status codes" | "error codes" | "错误码"
-    )
+    section_location(line) == Some(None)
 }
 
 /// The status code a response example's status line gives (`STATUS CODE 200`,
@@ -291,7 +286,8 @@ fn examples(text: &str) -> Vec<PageExample> {
 
 // ---------------------------------------------------------------- tables
 
-/// Which part of the request a section heading introduces.
+/// Which part of the request a section heading introduces: `Some(None)` for the status-code or
+/// error-code section, which introduces no parameters.
 fn section_location(line: &str) -> Option<Option<Location>> {
     let heading = line.trim().trim_start_matches('#').trim().to_lowercase();
     let heading = heading.split('<').next().unwrap_or("").trim().to_string();
@@ -304,7 +300,10 @@ fn section_location(line: &str) -> Option<Option<Location>> {
         Some(Some(Location::Body))
     } else if heading.starts_with("响应") || heading.starts_with("response") {
         Some(Some(Location::Response))
-    } else if matches!(heading.as_str(), "状态码" | "status code" | "error codes") {
+    } else if matches!(
+        heading.as_str(),
+        "状态码" | "status code" | "status codes" | "error codes" | "错误码"
+    ) {
         Some(None)
     } else {
         None
