@@ -14,7 +14,7 @@ use snapspec_codegen::spec::{
 };
 
 use super::examples::{ExampleRole, site_examples, sites};
-use super::{Defects, is_within, reach};
+use super::{Defects, is_within, operation_reach};
 use crate::pages::{ExampleKind, Location, Page, PageParameter, read_page};
 
 /// A page as read once for all the operations that name it.
@@ -91,8 +91,8 @@ pub fn check(
     let mut out = Vec::new();
     let mut findings = Findings::default();
     for operation in spec.operations() {
-        let operation_reach = reach(root, &operation.pointer());
-        if defects.touch_operation(root, &operation) {
+        let operation_reach = operation_reach(root, &operation);
+        if defects.touch_reach(&operation_reach) {
             findings.skipped_reach.extend(operation_reach);
             continue;
         }

@@ -178,22 +178,19 @@ impl Defects {
 
     /// Whether a defect lies inside the node at `pointer` or inside anything it references.
     pub fn touch(&self, root: &Value, pointer: &str) -> bool {
-        if self.pointers.is_empty() {
-            return false;
-        }
-        let reach = reach(root, pointer);
-        self.pointers
-            .iter()
-            .any(|defect| reach.iter().any(|node| is_within(defect, node)))
+        !self.is_empty() && self.touch_reach(&reach(root, &[pointer.to_string()]))
     }
 
     /// Whether a defect touches `operation`.
     pub fn touch_operation(&self, root: &Value, operation: &Operation<'_>) -> bool {
-        self.touch(root, &operation.pointer())
-            || self.touch(
-                root,
-                &format!("/paths/{}/parameters", pointer_segment(operation.path)),
-            )
+        !self.is_empty() && self.touch_reach(&operation_reach(root, operation))
+    }
+
+    /// Whether a defect lies inside one of the nodes of `reach` (from [`reach`]).
+    pub fn touch_reach(&self, reach: &BTreeSet<String>) -> bool {
+        self.pointers
+            .iter()
+            .any(|defect| reach.iter().any(|node| is_within(defect, node)))
     }
 }
 
@@ -203,10 +200,10 @@ pub fn is_within(pointer: &str, ancestor: &str) -> bool {
         || (pointer.starts_with(ancestor) && pointer.as_bytes().get(ancestor.len()) == Some(&b'/'))
 }
 
-/// `pointer` and every node its local `$ref`s lead to, transitively.
-pub fn reach(root: &Value, pointer: &str) -> BTreeSet<String> {
+/// The nodes `starts` and every node their local `$ref`s lead to, transitively.
+pub fn reach(root: &Value, starts: &[String]) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
-    let mut queue = vec![pointer.to_string()];
+    let mut queue = starts.to_vec();
     while let Some(next) = queue.pop() {
         if !seen.insert(next.clone()) {
             continue;
@@ -221,4 +218,15 @@ pub fn reach(root: &Value, pointer: &str) -> BTreeSet<String> {
         });
     }
     seen
+}
+
+/// What an operation reaches: the operation, its path item's parameters, and what they reference.
+pub fn operation_reach(root: &Value, operation: &Operation<'_>) -> BTreeSet<String> {
+    reach(
+        root,
+        &[
+            operation.pointer(),
+            format!("/paths/{}/parameters", pointer_segment(operation.path)),
+        ],
+    )
 }
