@@ -51,13 +51,17 @@ impl SpecDocument {
 
     /// Reads and parses the file at `path`.
     pub fn load(path: &std::path::Path, display: &str) -> Result<SpecDocument, Box<Diagnostic>> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        SpecDocument::parse(SpecDocument::read(path, display)?, display)
+    }
+
+    /// Reads the text of the spec at `path`; a file that cannot be read is a diagnostic.
+    pub fn read(path: &std::path::Path, display: &str) -> Result<String, Box<Diagnostic>> {
+        std::fs::read_to_string(path).map_err(|e| {
             Box::new(
                 Diagnostic::error("structure/unreadable", format!("cannot read the spec: {e}"))
                     .at(display, 0, 0),
             )
-        })?;
-        SpecDocument::parse(text, display)
+        })
     }
 
     /// Line and column of the node at `pointer`, or of its nearest ancestor that has one.

@@ -90,10 +90,12 @@ pub fn check_all(spec_dir: &Path, display_prefix: &str, cache: Option<&Generatio
     for api in present {
         let display = format!("{display_prefix}/{}", api.spec_file);
         let path = spec_dir.join(api.spec_file);
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            report.sources.insert(display.clone(), text);
-        }
-        match SpecDocument::load(&path, &display) {
+        // Read once: the renderer shows its lines even when it does not parse.
+        let parsed = SpecDocument::read(&path, &display).and_then(|text| {
+            report.sources.insert(display.clone(), text.clone());
+            SpecDocument::parse(text, &display)
+        });
+        match parsed {
             Err(d) => report.diagnostics.push(*d),
             Ok(document) => {
                 let pages = documentation::PageStore::new(spec_dir, display_prefix);
