@@ -3,8 +3,8 @@
 //! This crate is the one place that defines the path from `spec/*.yaml` to generated client code:
 //! parsing the spec, refusing shapes progenitor cannot generate (it would panic), the progenitor
 //! settings, and formatting. The client crates' build scripts call [`build_client`]; `cargo xtask
-//! check` calls [`openapi_of`], [`shape_problems`] and [`generate`] so that a spec the build would
-//! reject is reported by the xtask first, with a JSON pointer.
+//! check` calls [`generation_problems`] and [`generate`], the same steps, so that a spec the build
+//! would reject is reported by the xtask first, with file, line and column.
 //!
 //! It also holds what both of them need to talk about a spec: reading it once with positions
 //! ([`yaml`], [`spec`]), the diagnostics they print ([`diag`]), and the registry of APIs
@@ -125,12 +125,7 @@ pub fn load_spec(text: &str) -> Result<OpenAPI, CodegenError> {
     let located = yaml::parse(text).map_err(|e| CodegenError::Parse {
         message: e.to_string(),
     })?;
-    openapi_of(&located.value)
-}
-
-/// The OpenAPI 3.0 document a parsed spec describes.
-pub fn openapi_of(value: &serde_json::Value) -> Result<OpenAPI, CodegenError> {
-    parse_openapi(value).map_err(|refusal| CodegenError::Parse {
+    parse_openapi(&located.value).map_err(|refusal| CodegenError::Parse {
         message: if refusal.pointer.is_empty() {
             refusal.message
         } else {
