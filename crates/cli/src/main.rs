@@ -1,10 +1,14 @@
 //! `snapspec`: call the cloud snapshot APIs from the command line, on snapspec's signed clients.
 
+mod alibaba_es;
+mod css;
+mod dws;
+
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use snapspec_runtime::{ClientError, ConfigError, FieldError, RequestSigner, VendorError};
 
 const EXIT_CODES: &str = "\
@@ -51,13 +55,13 @@ struct CommonOptions {
 enum Command {
     /// Huawei Cloud CSS (Cloud Search Service).
     #[command(subcommand, after_help = EXIT_CODES)]
-    Css(CssCommand),
+    Css(css::CssCommand),
     /// Huawei Cloud GaussDB(DWS).
     #[command(subcommand, after_help = EXIT_CODES)]
-    Dws(DwsCommand),
+    Dws(dws::DwsCommand),
     /// Alibaba Cloud Elasticsearch (API version 2017-06-13).
     #[command(subcommand, name = "alibaba-es", after_help = EXIT_CODES)]
-    AlibabaEs(AlibabaEsCommand),
+    AlibabaEs(alibaba_es::AlibabaEsCommand),
     /// Run a local emulator of the three APIs that checks signatures and the specs' rules.
     ///
     /// It accepts the key pairs in HUAWEICLOUD_SDK_AK/_SK and ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET,
@@ -88,6 +92,14 @@ struct EmulateArgs {
     /// Share of requests answered with a 5xx, from 0 to 1.
     #[arg(long, value_name = "RATE", default_value_t = 0.0, value_parser = parse_rate)]
     error_rate: f64,
+    /// How long a new snapshot stays in progress (CSS BUILDING, DWS CREATING) before it
+    /// completes, e.g. 3s, 500ms, 2m.
+    #[arg(long, value_name = "DURATION", default_value = "3s", value_parser = humantime::parse_duration)]
+    snapshot_duration: std::time::Duration,
+    /// A snapshot name that ends in the vendor's failed status (CSS FAILED, DWS UNAVAILABLE)
+    /// instead of completing (repeatable).
+    #[arg(long, value_name = "NAME")]
+    fail_snapshot: Vec<String>,
 }
 
 fn parse_rate(value: &str) -> Result<f64, String> {
@@ -117,6 +129,8 @@ async fn emulate(args: EmulateArgs) -> Result<Value, Failure> {
         activating_instances: args.instance_activating.into_iter().collect(),
         latency: std::time::Duration::from_millis(args.latency_ms),
         error_rate: args.error_rate,
+        snapshot_duration: args.snapshot_duration,
+        failing_snapshots: args.fail_snapshot.into_iter().collect(),
         ..snapspec_emulator::EmulatorConfig::default()
     };
     let listener = tokio::net::TcpListener::bind(args.listen)
@@ -126,62 +140,6 @@ async fn emulate(args: EmulateArgs) -> Result<Value, Failure> {
         .await
         .map_err(|e| Failure::Transport(e.to_string()))?;
     Ok(Value::Null)
-}
-
-#[derive(Debug, Subcommand)]
-enum CssCommand {
-    /// Create a manual snapshot of a cluster's indices
-    /// (POST /v1.0/{project_id}/clusters/{cluster_id}/index_snapshot).
-    #[command(after_help = EXIT_CODES)]
-    CreateSnapshot {
-        /// Id of the cluster to back up.
-        #[arg(long, value_name = "ID")]
-        cluster_id: String,
-        /// Snapshot name: 4 to 64 characters, starting with a letter; lowercase letters, digits,
-        /// `-` and `_` only.
-        #[arg(long)]
-        name: String,
-        /// Snapshot description: at most 256 characters, without `<` or `>`.
-        #[arg(long, value_name = "TEXT")]
-        description: Option<String>,
-        /// Indices to back up, comma-separated (`*` matches several); all indices when omitted.
-        /// At most 1024 characters, without spaces, uppercase letters or any of "\<|>/?.
-        #[arg(long, value_name = "LIST")]
-        indices: Option<String>,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-enum DwsCommand {
-    /// Create a manual snapshot of a cluster (POST /v1.0/{project_id}/snapshots).
-    #[command(after_help = EXIT_CODES)]
-    CreateSnapshot {
-        /// Id of the cluster to snapshot.
-        #[arg(long, value_name = "ID")]
-        cluster_id: String,
-        /// Snapshot name: 4 to 64 characters, starting with a letter; letters (any case), digits,
-        /// `-` and `_` only.
-        #[arg(long)]
-        name: String,
-        /// Snapshot description: at most 256 characters, without any of !<>'=&".
-        #[arg(long, value_name = "TEXT")]
-        description: Option<String>,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-enum AlibabaEsCommand {
-    /// Create a cross-cluster OSS snapshot reference repository on an instance
-    /// (AddSnapshotRepo, POST /openapi/instances/{InstanceId}/snapshot-repos).
-    #[command(after_help = EXIT_CODES)]
-    AddSnapshotRepo {
-        /// The destination instance, on which the repository is created.
-        #[arg(long, value_name = "ID")]
-        instance_id: String,
-        /// The source instance whose snapshots become restorable.
-        #[arg(long, value_name = "ID")]
-        repo_path: String,
-    },
 }
 
 /// Why a command failed; each kind has its own exit status.
@@ -288,83 +246,9 @@ async fn call_api(common: &CommonOptions, command: Command) -> Result<Value, Fai
     let endpoint_override = endpoint(common)?;
     match command {
         Command::Emulate(args) => emulate(args).await,
-        Command::Css(CssCommand::CreateSnapshot {
-            cluster_id,
-            name,
-            description,
-            indices,
-        }) => {
-            let body: snapspec_css::types::CreateSnapshotReq = from_fields(&[
-                ("name", Some(name)),
-                ("description", description),
-                ("indices", indices),
-            ])?;
-            let signer = huawei_signer(common)?;
-            let project_id = project_id(&signer)?;
-            let client = match endpoint_override {
-                Some(url) => snapspec_css::Client::with_endpoint(&url, signer)?,
-                None => snapspec_css::Client::for_region(region(common)?, signer)?,
-            };
-            let sent = client
-                .create_snapshot()
-                .project_id(project_id)
-                .cluster_id(cluster_id)
-                .body(body)
-                .send()
-                .await;
-            answer(sent).await
-        }
-        Command::Dws(DwsCommand::CreateSnapshot {
-            cluster_id,
-            name,
-            description,
-        }) => {
-            let snapshot = object(&[
-                ("name", Some(name)),
-                ("cluster_id", Some(cluster_id)),
-                ("description", description),
-            ]);
-            let body: snapspec_dws::types::CreateSnapshotRequestBody =
-                snapspec_runtime::from_json(json!({ "snapshot": snapshot }))?;
-            let signer = huawei_signer(common)?;
-            let project_id = project_id(&signer)?;
-            let client = match endpoint_override {
-                Some(url) => snapspec_dws::Client::with_endpoint(&url, signer)?,
-                None => snapspec_dws::Client::for_region(region(common)?, signer)?,
-            };
-            answer(
-                client
-                    .create_snapshot()
-                    .project_id(project_id)
-                    .body(body)
-                    .send()
-                    .await,
-            )
-            .await
-        }
-        Command::AlibabaEs(AlibabaEsCommand::AddSnapshotRepo {
-            instance_id,
-            repo_path,
-        }) => {
-            let body: snapspec_alibaba_es::types::AddSnapshotRepoRequest =
-                from_fields(&[("repoPath", Some(repo_path))])?;
-            let credentials =
-                snapspec_auth::AlibabaCredentials::from_env(&snapspec_runtime::process_env)?;
-            let signer = RequestSigner::alibaba(credentials, ALIBABA_ES_API_VERSION);
-            let client = match endpoint_override {
-                Some(url) => snapspec_alibaba_es::Client::with_endpoint(&url, signer)?,
-                None => snapspec_alibaba_es::Client::for_region(region(common)?, signer)?,
-            };
-            answer(
-                client
-                    .add_snapshot_repo()
-                    .instance_id(instance_id)
-                    .body(body)
-                    .send()
-                    .await,
-            )
-            .await
-        }
+        Command::Css(command) => css::run(common, endpoint_override, command).await,
+        Command::Dws(command) => dws::run(common, endpoint_override, command).await,
+        Command::AlibabaEs(command) => alibaba_es::run(common, endpoint_override, command).await,
     }
 }
 

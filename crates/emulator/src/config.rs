@@ -141,6 +141,12 @@ pub struct EmulatorConfig {
     pub error_rate: f64,
     /// How far a signed date may be from the emulator's clock.
     pub max_clock_skew: Duration,
+    /// How long a new snapshot stays in progress (CSS `BUILDING`, DWS `CREATING`) before it
+    /// reaches its final status.
+    pub snapshot_duration: Duration,
+    /// Snapshot names that end in the vendor's failed status (CSS `FAILED`, DWS `UNAVAILABLE`)
+    /// instead of completing: failures on demand.
+    pub failing_snapshots: BTreeSet<String>,
 }
 
 impl Default for EmulatorConfig {
@@ -152,6 +158,8 @@ impl Default for EmulatorConfig {
             latency: Duration::ZERO,
             error_rate: 0.0,
             max_clock_skew: Duration::from_secs(15 * 60),
+            snapshot_duration: Duration::from_secs(3),
+            failing_snapshots: BTreeSet::new(),
         }
     }
 }

@@ -1,27 +1,31 @@
-//! A local emulator of the three snapspec APIs: Huawei Cloud CSS `CreateSnapshot`, Huawei Cloud
-//! DWS `CreateSnapshot` and Alibaba Cloud Elasticsearch `AddSnapshotRepo`.
+//! A local emulator of the three snapspec APIs (Huawei Cloud CSS, Huawei Cloud DWS, Alibaba Cloud
+//! Elasticsearch), one module per API.
 //!
 //! It answers as the vendors do: signatures checked with snapspec's own signers (when credentials
 //! are configured), bodies checked with the generated clients' own types, state kept per project
 //! and cluster or instance, vendor-shaped errors, and faults on demand. Its contract is described
-//! with utoipa and served at `/openapi.json`; `cargo xtask check` compares it with `spec/`.
+//! with utoipa and served at `/openapi.json`; its contract test (`tests/contract.rs`) compares it
+//! with `spec/`.
 
+mod alibaba;
 mod config;
+mod css;
+mod dws;
 mod model;
 mod verify;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::SystemTime;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::get;
 use serde::Serialize;
 use utoipa::OpenApi;
 
@@ -41,23 +45,14 @@ enum Api {
 
 impl Api {
     fn of(path: &str) -> Option<Api> {
-        if path.starts_with("/openapi/instances/") && path.ends_with("/snapshot-repos") {
+        if path.starts_with("/openapi/instances/") {
             Some(Api::AlibabaEs)
-        } else if path.starts_with("/v1.0/") && path.ends_with("/index_snapshot") {
+        } else if path.starts_with("/v1.0/") && path.contains("/index_snapshot") {
             Some(Api::Css)
-        } else if path.starts_with("/v1.0/") && path.ends_with("/snapshots") {
+        } else if path.starts_with("/v1.0/") || path.starts_with("/v2/") {
             Some(Api::Dws)
         } else {
             None
-        }
-    }
-
-    /// The statuses the spec documents for the operation.
-    fn documented_statuses(self) -> &'static [u16] {
-        match self {
-            Api::Css => &[201, 400, 403, 406, 500, 501],
-            Api::Dws => &[200, 400, 401, 403, 404, 500, 503],
-            Api::AlibabaEs => &[200, 400],
         }
     }
 
@@ -97,15 +92,12 @@ impl IdSource {
     }
 }
 
-/// Snapshots (CSS, DWS) and repositories (Alibaba), keyed by where they live.
+/// The state of every API, behind one lock.
 #[derive(Default)]
 struct Store {
-    /// (project, cluster) -> snapshot names (CSS: as given; DWS: lowercase, names being
-    /// case-insensitive).
-    css: HashMap<(String, String), HashSet<String>>,
-    dws: HashMap<(String, String), HashSet<String>>,
-    /// instance -> source instances it refers to.
-    repositories: HashMap<String, HashSet<String>>,
+    css: css::Store,
+    dws: dws::Store,
+    alibaba: alibaba::Store,
 }
 
 struct Shared {
@@ -124,33 +116,60 @@ pub struct Emulator(Arc<Shared>);
 struct RequestId(String);
 
 #[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "snapspec emulator",
-        description = "The three snapspec operations as the emulator serves them. Every operation may also answer 401 (Huawei) or 403 (Alibaba) when a signature is refused, and a 5xx injected by the fault settings."
-    ),
-    paths(css_create_snapshot, dws_create_snapshot, add_snapshot_repo),
-    components(schemas(
-        model::CssCreateSnapshotReq,
-        model::CssCreateSnapshotResponse,
-        model::CssBackupRsp,
-        model::CssBackupDatastore,
-        model::CssErrorResponse,
-        model::DwsCreateSnapshotRequestBody,
-        model::DwsSnapshot,
-        model::DwsCreateSnapshotResponse,
-        model::DwsSnapshotResp,
-        model::HuaweiErrorResponse,
-        model::AlibabaAddSnapshotRepoRequest,
-        model::AlibabaAddSnapshotRepoResponseBody,
-        model::AlibabaErrorResponse
-    ))
-)]
+#[openapi(info(
+    title = "snapspec emulator",
+    description = "The snapspec operations as the emulator serves them. Every operation may also answer 401 (Huawei) or 403 (Alibaba) when a signature is refused, and a 5xx injected by the fault settings."
+))]
 struct ApiDoc;
 
 /// The emulator's own OpenAPI document, built from its handlers and models.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+    let mut document = ApiDoc::openapi();
+    document.merge(css::Doc::openapi());
+    document.merge(dws::Doc::openapi());
+    document.merge(alibaba::Doc::openapi());
+    document
+}
+
+/// The statuses the emulator's document gives each route (method and path template), which are
+/// the ones `X-Snapspec-Force-Status` may ask for.
+fn documented_statuses() -> &'static HashMap<(String, String), Vec<u16>> {
+    static STATUSES: OnceLock<HashMap<(String, String), Vec<u16>>> = OnceLock::new();
+    STATUSES.get_or_init(|| {
+        let document = serde_json::to_value(openapi()).unwrap_or_default();
+        let mut statuses = HashMap::new();
+        for (path, item) in document["paths"].as_object().into_iter().flatten() {
+            for (method, operation) in item.as_object().into_iter().flatten() {
+                let codes = operation["responses"]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|(code, _)| code.parse().ok())
+                    .collect();
+                statuses.insert((method.to_uppercase(), template_shape(path)), codes);
+            }
+        }
+        statuses
+    })
+}
+
+/// A path template with its parameter names erased (`/a/{}/b`), so that axum's route and the
+/// document's path compare equal whatever each names its parameters.
+fn template_shape(template: &str) -> String {
+    let mut shape = String::with_capacity(template.len());
+    let mut in_parameter = false;
+    for c in template.chars() {
+        match c {
+            '{' => {
+                in_parameter = true;
+                shape.push_str("{}");
+            }
+            '}' => in_parameter = false,
+            c if !in_parameter => shape.push(c),
+            _ => {}
+        }
+    }
+    shape
 }
 
 /// The emulator as an axum router (the three operations and `/openapi.json`).
@@ -162,15 +181,9 @@ pub fn router(config: EmulatorConfig) -> Router {
         faults: AtomicU64::new(0),
     }));
     Router::new()
-        .route(
-            "/v1.0/{project_id}/clusters/{cluster_id}/index_snapshot",
-            post(css_create_snapshot),
-        )
-        .route("/v1.0/{project_id}/snapshots", post(dws_create_snapshot))
-        .route(
-            "/openapi/instances/{instance_id}/snapshot-repos",
-            post(add_snapshot_repo),
-        )
+        .merge(css::routes())
+        .merge(dws::routes())
+        .merge(alibaba::routes())
         .route("/openapi.json", get(|| async { axum::Json(openapi()) }))
         .layer(middleware::from_fn_with_state(emulator.clone(), gatekeeper))
         .with_state(emulator)
@@ -245,6 +258,13 @@ async fn gatekeeper(State(emulator): State<Emulator>, request: Request, next: Ne
     let method = request.method().clone();
     let path = request.uri().path().to_string();
     let api = Api::of(&path);
+    let documented: &[u16] = request
+        .extensions()
+        .get::<MatchedPath>()
+        .and_then(|route| {
+            documented_statuses().get(&(method.to_string(), template_shape(route.as_str())))
+        })
+        .map_or(&[], Vec::as_slice);
     let (mut parts, body) = request.into_parts();
     let response = match axum::body::to_bytes(body, 16 * 1024 * 1024).await {
         Err(_) => json_response(StatusCode::PAYLOAD_TOO_LARGE, Vec::new()),
@@ -283,14 +303,16 @@ async fn gatekeeper(State(emulator): State<Emulator>, request: Request, next: Ne
             };
             match (refusal, api) {
                 (Some(refused), _) => refused,
-                (None, Some(api)) => match fault(&emulator, api, &parts.headers, &request_id) {
-                    Some(faulty) => faulty,
-                    None => {
-                        parts.extensions.insert(RequestId(request_id.clone()));
-                        next.run(Request::from_parts(parts, Body::from(bytes)))
-                            .await
+                (None, Some(api)) => {
+                    match fault(&emulator, api, documented, &parts.headers, &request_id) {
+                        Some(faulty) => faulty,
+                        None => {
+                            parts.extensions.insert(RequestId(request_id.clone()));
+                            next.run(Request::from_parts(parts, Body::from(bytes)))
+                                .await
+                        }
                     }
-                },
+                }
                 (None, None) => {
                     next.run(Request::from_parts(parts, Body::from(bytes)))
                         .await
@@ -313,6 +335,7 @@ async fn gatekeeper(State(emulator): State<Emulator>, request: Request, next: Ne
 fn fault(
     emulator: &Emulator,
     api: Api,
+    documented: &[u16],
     headers: &axum::http::HeaderMap,
     request_id: &str,
 ) -> Option<Response> {
@@ -321,7 +344,6 @@ fn fault(
             .to_str()
             .ok()
             .and_then(|s| s.trim().parse::<u16>().ok());
-        let documented = api.documented_statuses();
         return Some(match status {
             Some(status) if documented.contains(&status) && status >= 400 => vendor_error(
                 api,
@@ -426,215 +448,4 @@ fn decode<T: serde::de::DeserializeOwned>(
         invalid_body(api, &error, request_id)
     })?;
     snapspec_runtime::from_json(json).map_err(|error| invalid_body(api, &error, request_id))
-}
-
-#[utoipa::path(
-    post,
-    path = "/v1.0/{project_id}/clusters/{cluster_id}/index_snapshot",
-    operation_id = "CreateSnapshot",
-    tag = "css",
-    params(
-        ("project_id" = String, Path, description = "Project id."),
-        ("cluster_id" = String, Path, description = "Id of the cluster to back up."),
-    ),
-    request_body(content = model::CssCreateSnapshotReq, content_type = "application/json"),
-    responses(
-        (status = 201, description = "Created", body = model::CssCreateSnapshotResponse),
-        (status = 400, description = "Bad request", body = model::CssErrorResponse),
-        (status = 403, description = "Forbidden", body = model::CssErrorResponse),
-        (status = 406, description = "Not Acceptable", body = model::CssErrorResponse),
-        (status = 500, description = "Internal server error", body = model::CssErrorResponse),
-        (status = 501, description = "Not Implemented", body = model::CssErrorResponse),
-    )
-)]
-async fn css_create_snapshot(
-    State(emulator): State<Emulator>,
-    Path((project_id, cluster_id)): Path<(String, String)>,
-    axum::Extension(RequestId(request_id)): axum::Extension<RequestId>,
-    body: Bytes,
-) -> Result<Response, Response> {
-    let request: snapspec_css::types::CreateSnapshotReq = decode(Api::Css, &body, &request_id)?;
-    let name = request.name.to_string();
-    {
-        let mut store = emulator
-            .0
-            .store
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let names = store
-            .css
-            .entry((project_id, cluster_id.clone()))
-            .or_default();
-        if !names.insert(name.clone()) {
-            return Err(vendor_error(
-                Api::Css,
-                400,
-                "CSS.0002",
-                &format!("A snapshot named {name} already exists in cluster {cluster_id}."),
-                &request_id,
-                false,
-            ));
-        }
-    }
-    let backup = model::CssBackupRsp {
-        id: emulator.0.ids.next(),
-        name,
-        created: Some(now_created()),
-        datastore: Some(model::CssBackupDatastore {
-            type_: Some("elasticsearch".into()),
-            version: None,
-        }),
-        description: Some(
-            request
-                .description
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-        ),
-        cluster_id: Some(cluster_id),
-        cluster_name: None,
-        status: Some("BUILDING".into()),
-        updated: None,
-        backup_type: Some("1".into()),
-        backup_method: Some("manual".into()),
-        backup_expected_start_time: None,
-        backup_keep_day: None,
-        backup_period: None,
-        indices: request.indices.map(|i| i.to_string()),
-        total_shards: None,
-        failed_shards: None,
-        version: None,
-        restore_status: Some("none".into()),
-        start_time: Some(now_millis()),
-        end_time: Some(0),
-        bucket_name: None,
-    };
-    Ok(json_answer(
-        StatusCode::CREATED,
-        &model::CssCreateSnapshotResponse {
-            backup: Some(backup),
-        },
-    ))
-}
-
-#[utoipa::path(
-    post,
-    path = "/v1.0/{project_id}/snapshots",
-    operation_id = "CreateSnapshot",
-    tag = "dws",
-    params(("project_id" = String, Path, description = "Project id.")),
-    request_body(content = model::DwsCreateSnapshotRequestBody, content_type = "application/json"),
-    responses(
-        (status = 200, description = "The snapshot is being created", body = model::DwsCreateSnapshotResponse),
-        (status = 400, description = "Bad request", body = model::HuaweiErrorResponse),
-        (status = 401, description = "Authentication failed", body = model::HuaweiErrorResponse),
-        (status = 403, description = "No permission", body = model::HuaweiErrorResponse),
-        (status = 404, description = "Not found", body = model::HuaweiErrorResponse),
-        (status = 500, description = "Internal service error", body = model::HuaweiErrorResponse),
-        (status = 503, description = "Service unavailable", body = model::HuaweiErrorResponse),
-    )
-)]
-async fn dws_create_snapshot(
-    State(emulator): State<Emulator>,
-    Path(project_id): Path<String>,
-    axum::Extension(RequestId(request_id)): axum::Extension<RequestId>,
-    body: Bytes,
-) -> Result<Response, Response> {
-    let request: snapspec_dws::types::CreateSnapshotRequestBody =
-        decode(Api::Dws, &body, &request_id)?;
-    let snapshot = request.snapshot;
-    let name = snapshot.name.to_string();
-    {
-        let mut store = emulator
-            .0
-            .store
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let names = store
-            .dws
-            .entry((project_id, snapshot.cluster_id.clone()))
-            .or_default();
-        // DWS names are case-insensitive: `Snap-1` and `snap-1` are the same snapshot.
-        if !names.insert(name.to_lowercase()) {
-            return Err(vendor_error(
-                Api::Dws,
-                400,
-                "DWS.0002",
-                &format!(
-                    "A snapshot named {name} already exists in cluster {}.",
-                    snapshot.cluster_id
-                ),
-                &request_id,
-                false,
-            ));
-        }
-    }
-    let id = emulator.0.ids.next();
-    Ok(json_answer(
-        StatusCode::OK,
-        &model::DwsCreateSnapshotResponse {
-            snapshot: model::DwsSnapshotResp { id },
-        },
-    ))
-}
-
-#[utoipa::path(
-    post,
-    path = "/openapi/instances/{InstanceId}/snapshot-repos",
-    operation_id = "AddSnapshotRepo",
-    tag = "alibaba-es",
-    params(("InstanceId" = String, Path, description = "The destination instance.")),
-    request_body(content = model::AlibabaAddSnapshotRepoRequest, content_type = "application/json"),
-    responses(
-        (status = 200, description = "The repository was created", body = model::AlibabaAddSnapshotRepoResponseBody),
-        (status = 400, description = "InstanceActivating or InstanceNotFound", body = model::AlibabaErrorResponse),
-    )
-)]
-async fn add_snapshot_repo(
-    State(emulator): State<Emulator>,
-    Path(instance_id): Path<String>,
-    axum::Extension(RequestId(request_id)): axum::Extension<RequestId>,
-    body: Bytes,
-) -> Result<Response, Response> {
-    let config = &emulator.0.config;
-    if config.unknown_instances.contains(&instance_id) {
-        return Err(vendor_error(
-            Api::AlibabaEs,
-            400,
-            "InstanceNotFound",
-            "The instanceId provided does not exist.",
-            &request_id,
-            false,
-        ));
-    }
-    if config.activating_instances.contains(&instance_id) {
-        return Err(vendor_error(
-            Api::AlibabaEs,
-            400,
-            "InstanceActivating",
-            "Instance is activating.",
-            &request_id,
-            false,
-        ));
-    }
-    let request: snapspec_alibaba_es::types::AddSnapshotRepoRequest =
-        decode(Api::AlibabaEs, &body, &request_id)?;
-    {
-        let mut store = emulator
-            .0
-            .store
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        store
-            .repositories
-            .entry(instance_id)
-            .or_default()
-            .insert(request.repo_path);
-    }
-    Ok(json_answer(
-        StatusCode::OK,
-        &model::AlibabaAddSnapshotRepoResponseBody {
-            result: true,
-            request_id,
-        },
-    ))
 }
