@@ -413,6 +413,7 @@ pub fn read_facts(text: &str, display: &str) -> Result<Page, String> {
             type_name: parameter["type"].as_str().unwrap_or("any").to_string(),
             line,
             column,
+            allowed: parameter["enum"].as_array().cloned(),
         });
     }
     for (i, status) in facts["statuses"]

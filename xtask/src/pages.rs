@@ -46,7 +46,7 @@ impl Location {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PageParameter {
     /// Empty for the unnamed body parameter some pages document.
     pub name: String,
@@ -58,6 +58,8 @@ pub struct PageParameter {
     pub line: usize,
     /// 1-based column (in characters) of the name on its line; 1 when it is not on that line.
     pub column: usize,
+    /// The values allowed, when the source lists them (facts files do; page tables do not).
+    pub allowed: Option<Vec<Value>>,
 }
 
 /// A status code the page documents.
@@ -392,6 +394,7 @@ fn table_parameters(
             type_name: cells[type_col].trim().to_string(),
             line,
             column: 1,
+            allowed: None,
         });
     }
 }

@@ -315,6 +315,7 @@ paths:
       parameters:
         - {name: InstanceId, in: path, required: true, schema: {type: string}}
         - {name: ClientToken, in: query, required: true, schema: {type: string}}
+        - {name: Mode, in: query, required: false, schema: {type: string, enum: [fast, full]}}
       responses:
         "200":
           description: OK
@@ -331,10 +332,15 @@ components:
 "##;
 
 fn alibaba_metadata(path: &str, client_token_in: &str) -> String {
+    alibaba_metadata_with_modes(path, client_token_in, "'full', 'fast'")
+}
+
+fn alibaba_metadata_with_modes(path: &str, client_token_in: &str, modes: &str) -> String {
     format!(
         "<?php return ['apis' => ['CreateThing' => ['path' => '{path}', 'methods' => ['post'], 'parameters' => [\
          ['name' => 'InstanceId', 'in' => 'path', 'schema' => ['type' => 'string', 'required' => true]],\
-         ['name' => 'ClientToken', 'in' => '{client_token_in}', 'schema' => ['type' => 'string', 'required' => true]]]]]];"
+         ['name' => 'ClientToken', 'in' => '{client_token_in}', 'schema' => ['type' => 'string', 'required' => true]],\
+         ['name' => 'Mode', 'in' => 'query', 'schema' => ['type' => 'string', 'required' => false, 'enum' => [{modes}]]]]]]];"
     )
 }
 
@@ -399,6 +405,25 @@ fn an_operation_is_compared_with_its_facts_file() {
     assert!(stdout.contains("pages/parameter-missing"), "{stdout}");
     assert!(
         stdout.contains("header parameter `ClientToken`"),
+        "{stdout}"
+    );
+
+    // The vendor allows a new value: the enum differs, in whichever order either lists it.
+    let (passed, stdout) = check_against_facts(
+        tmp.path(),
+        &alibaba_metadata_with_modes(
+            "/openapi/instances/{InstanceId}/things",
+            "query",
+            "'incremental', 'full', 'fast'",
+        ),
+    );
+    assert!(!passed);
+    assert!(
+        stdout.contains("the enum of query parameter `Mode` differs"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(r#"["fast", "full", "incremental"]"#),
         "{stdout}"
     );
 }

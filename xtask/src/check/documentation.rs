@@ -414,6 +414,8 @@ struct SpecNode {
     pointer: String,
     type_name: String,
     required: bool,
+    /// The schema's `enum`, if any.
+    allowed: Option<Vec<Value>>,
 }
 
 fn schema_type(root: &Value, schema: &Value) -> String {
@@ -423,6 +425,18 @@ fn schema_type(root: &Value, schema: &Value) -> String {
         None if schema.get("properties").is_some() => "object".to_string(),
         None => "any".to_string(),
     }
+}
+
+fn schema_enum(root: &Value, schema: &Value) -> Option<Vec<Value>> {
+    resolve(root, schema).get("enum")?.as_array().cloned()
+}
+
+/// An enum as the diagnostics and deviations write it: its values in JSON, sorted, so that order
+/// does not count.
+fn enum_text(values: Option<&Vec<Value>>) -> String {
+    let mut texts: Vec<String> = values.into_iter().flatten().map(Value::to_string).collect();
+    texts.sort();
+    format!("[{}]", texts.join(", "))
 }
 
 /// Breadth-first search for property `name` in the schema trees under `schema_pointers`.
@@ -448,6 +462,7 @@ fn find_property(root: &Value, schema_pointers: &[String], name: &str) -> Option
                         pointer: format!("{pointer}/properties/{}", pointer_segment(name)),
                         type_name: schema_type(root, property),
                         required,
+                        allowed: schema_enum(root, property),
                     });
                 }
                 for key in properties.keys() {
@@ -507,6 +522,7 @@ fn spec_node(context: &OperationContext<'_>, parameter: &PageParameter) -> Optio
                     pointer: format!("{base}/{i}"),
                     type_name: schema_type(root, &p["schema"]),
                     required: p["required"] == true,
+                    allowed: schema_enum(root, &p["schema"]),
                 })
             })
         }
@@ -517,6 +533,7 @@ fn spec_node(context: &OperationContext<'_>, parameter: &PageParameter) -> Optio
                 pointer: format!("{at}/requestBody"),
                 type_name: schema_type(root, schema),
                 required: body["required"] == true,
+                allowed: None,
             })
         }
         Location::Body => find_property(root, &context.request_schemas, &parameter.name),
@@ -580,6 +597,11 @@ fn parameters(
                     page_type == node.type_name,
                     node.type_name.clone(),
                 )),
+                parameter.allowed.as_ref().map(|allowed| {
+                    let documented = enum_text(Some(allowed));
+                    let in_spec = enum_text(node.allowed.as_ref());
+                    ("enum", documented.clone(), documented == in_spec, in_spec)
+                }),
                 parameter.required.as_ref().map(|required| {
                     let in_spec = if node.required { "Yes" } else { "No" };
                     (
