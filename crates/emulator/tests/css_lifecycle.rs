@@ -354,6 +354,12 @@ async fn bodies_that_break_the_spec_are_refused_by_the_emulator_naming_the_field
         assert_eq!(answer.status().as_u16(), 400, "{path} {body}");
         let refusal: serde_json::Value = answer.json().await.unwrap();
         assert_eq!(refusal["errCode"], "CSS.0001");
+        // The CSS service's own error body carries only its two fields, as CSS sends it.
+        assert_eq!(
+            refusal.as_object().unwrap().keys().collect::<Vec<_>>(),
+            ["errCode", "externalMessage"],
+            "{refusal}"
+        );
         assert!(
             refusal["externalMessage"].as_str().unwrap().contains(field),
             "{path} {body}: {refusal}"
