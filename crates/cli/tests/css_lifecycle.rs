@@ -67,7 +67,13 @@ async fn create_list_restore_delete_through_the_cli() {
     let base = emulator().await;
     let created = ok(
         &base,
-        &["create-snapshot", "--cluster-id", CLUSTER, "--name", "snapshot_001"],
+        &[
+            "create-snapshot",
+            "--cluster-id",
+            CLUSTER,
+            "--name",
+            "snapshot_001",
+        ],
     );
     let id = created["backup"]["id"].as_str().unwrap().to_string();
 
@@ -78,10 +84,21 @@ async fn create_list_restore_delete_through_the_cli() {
     // Restoring too early is the service's refusal: exit 1, code on stderr.
     let (code, _, stderr) = css(
         &base,
-        &["restore-snapshot", "--cluster-id", CLUSTER, "--snapshot-id", &id, "--target-cluster", CLUSTER],
+        &[
+            "restore-snapshot",
+            "--cluster-id",
+            CLUSTER,
+            "--snapshot-id",
+            &id,
+            "--target-cluster",
+            CLUSTER,
+        ],
     );
     assert_eq!(code, 1, "{stderr}");
-    assert!(stderr.contains("CSS.0001") && stderr.contains("BUILDING"), "{stderr}");
+    assert!(
+        stderr.contains("CSS.0001") && stderr.contains("BUILDING"),
+        "{stderr}"
+    );
 
     tokio::time::sleep(DURATION + Duration::from_millis(100)).await;
     let listed = ok(&base, &["list-snapshots", "--cluster-id", CLUSTER]);
@@ -110,7 +127,16 @@ async fn create_list_restore_delete_through_the_cli() {
     let listed = ok(&base, &["list-snapshots", "--cluster-id", CLUSTER]);
     assert_eq!(listed["backups"][0]["restoreStatus"], "success");
 
-    ok(&base, &["delete-snapshot", "--cluster-id", CLUSTER, "--snapshot-id", &id]);
+    ok(
+        &base,
+        &[
+            "delete-snapshot",
+            "--cluster-id",
+            CLUSTER,
+            "--snapshot-id",
+            &id,
+        ],
+    );
     let listed = ok(&base, &["list-snapshots", "--cluster-id", CLUSTER]);
     // An empty list: the typed answer leaves an empty `backups` out.
     assert!(
@@ -120,10 +146,19 @@ async fn create_list_restore_delete_through_the_cli() {
 
     let (code, _, stderr) = css(
         &base,
-        &["delete-snapshot", "--cluster-id", CLUSTER, "--snapshot-id", &id],
+        &[
+            "delete-snapshot",
+            "--cluster-id",
+            CLUSTER,
+            "--snapshot-id",
+            &id,
+        ],
     );
     assert_eq!(code, 1, "{stderr}");
-    assert!(stderr.contains("HTTP 403") && stderr.contains("CSS.0015"), "{stderr}");
+    assert!(
+        stderr.contains("HTTP 403") && stderr.contains("CSS.0015"),
+        "{stderr}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -176,13 +211,30 @@ async fn values_that_break_a_documented_rule_exit_2_naming_the_field() {
     // The documented range of --keepday is checked by the argument parser.
     let (code, _, stderr) = css(
         &base,
-        &["create-auto-create-policy", "--cluster-id", CLUSTER, "--enable", "true", "--keepday", "91"],
+        &[
+            "create-auto-create-policy",
+            "--cluster-id",
+            CLUSTER,
+            "--enable",
+            "true",
+            "--keepday",
+            "91",
+        ],
     );
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("--keepday") && stderr.contains("1..=90"), "{stderr}");
+    assert!(
+        stderr.contains("--keepday") && stderr.contains("1..=90"),
+        "{stderr}"
+    );
     for (args, field) in [
         (
-            vec!["create-auto-create-policy", "--cluster-id", CLUSTER, "--enable", "yes"],
+            vec![
+                "create-auto-create-policy",
+                "--cluster-id",
+                CLUSTER,
+                "--enable",
+                "yes",
+            ],
             "enable",
         ),
         (
@@ -214,7 +266,10 @@ async fn values_that_break_a_documented_rule_exit_2_naming_the_field() {
     ] {
         let (code, _, stderr) = css(&base, &args);
         assert_eq!(code, 2, "{args:?}: {stderr}");
-        assert!(stderr.contains(field) && stderr.contains("nothing was sent"), "{stderr}");
+        assert!(
+            stderr.contains(field) && stderr.contains("nothing was sent"),
+            "{stderr}"
+        );
     }
     // The policy was never set: the refused values did not reach the emulator.
     let shown = ok(&base, &["show-auto-create-policy", "--cluster-id", CLUSTER]);
@@ -222,7 +277,17 @@ async fn values_that_break_a_documented_rule_exit_2_naming_the_field() {
     // A rename pattern alone is refused by the argument parser itself.
     let (code, _, stderr) = css(
         &base,
-        &["restore-snapshot", "--cluster-id", CLUSTER, "--snapshot-id", "s", "--target-cluster", CLUSTER, "--rename-pattern", "index"],
+        &[
+            "restore-snapshot",
+            "--cluster-id",
+            CLUSTER,
+            "--snapshot-id",
+            "s",
+            "--target-cluster",
+            CLUSTER,
+            "--rename-pattern",
+            "index",
+        ],
     );
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("--rename-replacement"), "{stderr}");

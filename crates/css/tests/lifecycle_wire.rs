@@ -38,7 +38,11 @@ fn documented_path(operation: &str, template: &str) -> String {
 
 fn request_example(operation: &str) -> Value {
     let examples = spec().operation(operation).request_examples();
-    assert_eq!(examples.len(), 1, "{operation} documents one request example");
+    assert_eq!(
+        examples.len(),
+        1,
+        "{operation} documents one request example"
+    );
     examples[0].value.clone()
 }
 
@@ -86,8 +90,7 @@ async fn list_snapshots_is_a_get_of_the_documented_path_and_its_example_round_tr
     assert_eq!(backups[0].total_shards, Some(6));
     assert_eq!(backups[1].restore_status.as_deref(), Some("none"));
     let again = serde_json::to_value(&listed).unwrap();
-    let differences =
-        spec.json_differences(&example, &again, operation.response_schema("200"));
+    let differences = spec.json_differences(&example, &again, operation.response_schema("200"));
     assert!(differences.is_empty(), "{differences:#?}");
 }
 
@@ -199,8 +202,7 @@ async fn show_auto_create_policy_parses_the_documented_answer_and_it_round_trips
     assert_eq!(policy.base_path.as_deref(), Some("css_repository/tests"));
     assert_eq!(policy.keepday, Some(2));
     let again = serde_json::to_value(&policy).unwrap();
-    let differences =
-        spec.json_differences(&example, &again, operation.response_schema("200"));
+    let differences = spec.json_differences(&example, &again, operation.response_schema("200"));
     assert!(differences.is_empty(), "{differences:#?}");
 }
 
@@ -311,7 +313,11 @@ async fn each_documented_error_status_of_each_operation_is_a_typed_vendor_error(
             );
             let vendor = vendor_error(&error).expect("a vendor error");
             assert_eq!(
-                (vendor.status, vendor.code.as_deref(), vendor.request_id.as_deref()),
+                (
+                    vendor.status,
+                    vendor.code.as_deref(),
+                    vendor.request_id.as_deref()
+                ),
                 (status, Some("CSS.0015"), Some("req-42")),
                 "{operation}"
             );
@@ -409,8 +415,12 @@ fn each_documented_rule_of_the_lifecycle_bodies_is_refused_naming_the_field() {
 fn the_typed_policy_cannot_carry_zero_days_but_leaves_the_upper_bound_to_the_service() {
     // typify turns `minimum: 1` into `NonZeroU32` and drops `maximum: 90`: the emulator (and
     // the service) refuse 91, the typed body does not. This test notices when that changes.
-    assert!(from_json::<types::SetRdsBackupCnfReq>(json!({"enable": "true", "keepday": 0})).is_err());
-    assert!(from_json::<types::SetRdsBackupCnfReq>(json!({"enable": "true", "keepday": 91})).is_ok());
+    assert!(
+        from_json::<types::SetRdsBackupCnfReq>(json!({"enable": "true", "keepday": 0})).is_err()
+    );
+    assert!(
+        from_json::<types::SetRdsBackupCnfReq>(json!({"enable": "true", "keepday": 91})).is_ok()
+    );
 }
 
 #[test]

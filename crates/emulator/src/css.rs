@@ -291,24 +291,32 @@ async fn css_create_snapshot(
         bucket_name: None,
     };
     let cluster_for_error = cluster_id.clone();
-    let backup = with_cluster(&emulator, project_id, cluster_id, |cluster| {
+    // `None`: the name is taken in this cluster.
+    let bucket = with_cluster(&emulator, project_id, cluster_id, |cluster| {
         if cluster.snapshots.iter().any(|s| s.name == name) {
-            return Err(vendor_error(
-                Api::Css,
-                400,
-                "CSS.0002",
-                &format!("A snapshot named {name} already exists in cluster {cluster_for_error}."),
-                &request_id,
-                false,
-            ));
+            return None;
         }
         let bucket = cluster.policy.bucket.clone();
-        cluster.snapshots.push(Snapshot { bucket, ..snapshot });
-        Ok(model::CssBackupRsp {
-            bucket_name: cluster.policy.bucket.clone(),
-            ..backup
-        })
-    })?;
+        cluster.snapshots.push(Snapshot {
+            bucket: bucket.clone(),
+            ..snapshot
+        });
+        Some(bucket)
+    });
+    let Some(bucket_name) = bucket else {
+        return Err(vendor_error(
+            Api::Css,
+            400,
+            "CSS.0002",
+            &format!("A snapshot named {name} already exists in cluster {cluster_for_error}."),
+            &request_id,
+            false,
+        ));
+    };
+    let backup = model::CssBackupRsp {
+        bucket_name,
+        ..backup
+    };
     Ok(json_answer(
         StatusCode::CREATED,
         &model::CssCreateSnapshotResponse {
@@ -488,25 +496,33 @@ async fn css_restore_snapshot(
 ) -> Result<Response, Response> {
     let _request: snapspec_css::types::RestoreSnapshotReq = decode(Api::Css, &body, &request_id)?;
     let duration = emulator.0.config.snapshot_duration;
-    with_cluster(&emulator, project_id, cluster_id, |cluster| {
-        let Some(snapshot) = cluster.snapshots.iter_mut().find(|s| s.id == snapshot_id) else {
-            return Err(not_found(&format!("Snapshot {snapshot_id}"), &request_id));
-        };
+    // `Err(None)`: no such snapshot; `Err(Some(status))`: not restorable in that status.
+    let restored = with_cluster(&emulator, project_id, cluster_id, |cluster| {
+        let snapshot = cluster
+            .snapshots
+            .iter_mut()
+            .find(|s| s.id == snapshot_id)
+            .ok_or(None)?;
         match snapshot.status(duration) {
             Status::Completed => {
                 snapshot.restore_status = "success";
-                Ok(empty(StatusCode::CREATED))
+                Ok(())
             }
-            other => Err(invalid(
-                "snapshot_id",
-                &format!(
-                    "snapshot {snapshot_id} is {}; only a COMPLETED snapshot can be restored",
-                    other.as_str()
-                ),
-                &request_id,
-            )),
+            other => Err(Some(other)),
         }
-    })
+    });
+    match restored {
+        Ok(()) => Ok(empty(StatusCode::CREATED)),
+        Err(None) => Err(not_found(&format!("Snapshot {snapshot_id}"), &request_id)),
+        Err(Some(status)) => Err(invalid(
+            "snapshot_id",
+            &format!(
+                "snapshot {snapshot_id} is {}; only a COMPLETED snapshot can be restored",
+                status.as_str()
+            ),
+            &request_id,
+        )),
+    }
 }
 
 /// CSS: the basic snapshot configuration.

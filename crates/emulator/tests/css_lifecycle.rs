@@ -73,7 +73,11 @@ async fn list(client: &Client, cluster: &str) -> Vec<ListSnapshotBackupsResp> {
         .backups
 }
 
-async fn restore(client: &Client, cluster: &str, snapshot: &str) -> Result<u16, Error<types::ErrorResponse>> {
+async fn restore(
+    client: &Client,
+    cluster: &str,
+    snapshot: &str,
+) -> Result<u16, Error<types::ErrorResponse>> {
     client
         .restore_snapshot()
         .project_id(PROJECT)
@@ -91,7 +95,11 @@ async fn restore(client: &Client, cluster: &str, snapshot: &str) -> Result<u16, 
         .map(|answer| answer.status().as_u16())
 }
 
-async fn delete(client: &Client, cluster: &str, snapshot: &str) -> Result<u16, Error<types::ErrorResponse>> {
+async fn delete(
+    client: &Client,
+    cluster: &str,
+    snapshot: &str,
+) -> Result<u16, Error<types::ErrorResponse>> {
     client
         .delete_snapshot()
         .project_id(PROJECT)
@@ -104,7 +112,10 @@ async fn delete(client: &Client, cluster: &str, snapshot: &str) -> Result<u16, E
 
 fn vendor(error: &Error<types::ErrorResponse>) -> (u16, String, String) {
     let vendor = snapspec_css::vendor_error(error).expect("a vendor error");
-    assert!(vendor.request_id.is_some(), "the refusal carries a request id");
+    assert!(
+        vendor.request_id.is_some(),
+        "the refusal carries a request id"
+    );
     (
         vendor.status,
         vendor.code.unwrap_or_default(),
@@ -138,7 +149,10 @@ async fn a_snapshot_is_building_then_completed_then_restored_then_deleted() {
     assert_eq!(restored.restore_status.as_deref(), Some("success"));
 
     assert_eq!(delete(&client, "c1", &id).await.expect("deleted"), 200);
-    assert!(list(&client, "c1").await.is_empty(), "a deleted snapshot is gone");
+    assert!(
+        list(&client, "c1").await.is_empty(),
+        "a deleted snapshot is gone"
+    );
 
     // Gone for good: deleting or restoring it again is CSS's "no such resource".
     for error in [
@@ -158,7 +172,10 @@ async fn a_snapshot_still_building_is_not_restored() {
     let error = restore(&client, "c1", &id).await.unwrap_err();
     let (status, code, message) = vendor(&error);
     assert_eq!((status, code.as_str()), (400, "CSS.0001"));
-    assert!(message.contains("snapshot_id") && message.contains("BUILDING"), "{message}");
+    assert!(
+        message.contains("snapshot_id") && message.contains("BUILDING"),
+        "{message}"
+    );
 }
 
 #[tokio::test]
@@ -187,7 +204,12 @@ async fn a_snapshot_named_to_fail_ends_failed_and_is_not_restored() {
     let (status, code, message) = vendor(&restore(&client, "c1", &doomed).await.unwrap_err());
     assert_eq!((status, code.as_str()), (400, "CSS.0001"));
     assert!(message.contains("FAILED"), "{message}");
-    assert_eq!(delete(&client, "c1", &doomed).await.expect("a failed snapshot can be deleted"), 200);
+    assert_eq!(
+        delete(&client, "c1", &doomed)
+            .await
+            .expect("a failed snapshot can be deleted"),
+        200
+    );
 }
 
 #[tokio::test]
@@ -209,7 +231,10 @@ async fn names_stay_unique_per_cluster_until_the_snapshot_is_deleted() {
     assert_eq!(list(&client, "c2").await.len(), 1);
     delete(&client, "c1", &first).await.unwrap();
     let second = create(&client, "c1", "snapshot_001").await;
-    assert_ne!(first, second, "the name is free again once the snapshot is deleted");
+    assert_ne!(
+        first, second,
+        "the name is free again once the snapshot is deleted"
+    );
 }
 
 #[tokio::test]
@@ -259,8 +284,14 @@ async fn the_basic_configuration_and_the_policy_are_stored_and_read_back() {
     let configured = show().await;
     assert_eq!(configured.bucket.as_deref(), Some("test-bucket"));
     assert_eq!(configured.agency.as_deref(), Some("usearch"));
-    assert_eq!(configured.base_path.as_deref(), Some("css_repository/Es-name"));
-    assert_eq!(configured.max_snapshot_bytes_per_seconds.as_deref(), Some("40mb"));
+    assert_eq!(
+        configured.base_path.as_deref(),
+        Some("css_repository/Es-name")
+    );
+    assert_eq!(
+        configured.max_snapshot_bytes_per_seconds.as_deref(),
+        Some("40mb")
+    );
 
     let policy: types::SetRdsBackupCnfReq = snapspec_css::from_json(json!({
         "enable": "true", "keepday": 7, "period": "16:00 GMT+08:00", "prefix": "snapshot",
@@ -277,14 +308,33 @@ async fn the_basic_configuration_and_the_policy_are_stored_and_read_back() {
         .expect("policy set");
     let on = show().await;
     assert_eq!(
-        (on.enable.as_deref(), on.keepday, on.period.as_deref(), on.prefix.as_deref(), on.indices.as_deref()),
-        (Some("true"), Some(7), Some("16:00 GMT+08:00"), Some("snapshot"), Some("*"))
+        (
+            on.enable.as_deref(),
+            on.keepday,
+            on.period.as_deref(),
+            on.prefix.as_deref(),
+            on.indices.as_deref()
+        ),
+        (
+            Some("true"),
+            Some(7),
+            Some("16:00 GMT+08:00"),
+            Some("snapshot"),
+            Some("*")
+        )
     );
-    assert_eq!(on.bucket.as_deref(), Some("test-bucket"), "the configuration stays");
+    assert_eq!(
+        on.bucket.as_deref(),
+        Some("test-bucket"),
+        "the configuration stays"
+    );
 
     // New snapshots go to the configured bucket.
     create(&client, "c1", "snapshot_001").await;
-    assert_eq!(list(&client, "c1").await[0].bucket_name.as_deref(), Some("test-bucket"));
+    assert_eq!(
+        list(&client, "c1").await[0].bucket_name.as_deref(),
+        Some("test-bucket")
+    );
 
     // Another cluster is untouched.
     let other = client
@@ -295,7 +345,10 @@ async fn the_basic_configuration_and_the_policy_are_stored_and_read_back() {
         .await
         .unwrap()
         .into_inner();
-    assert_eq!((other.enable.as_deref(), other.bucket), (Some("false"), None));
+    assert_eq!(
+        (other.enable.as_deref(), other.bucket),
+        (Some("false"), None)
+    );
 
     let off: types::SetRdsBackupCnfReq =
         snapspec_css::from_json(json!({"enable": "false", "delete_auto": "false"})).unwrap();
@@ -308,7 +361,10 @@ async fn the_basic_configuration_and_the_policy_are_stored_and_read_back() {
         .await
         .expect("policy turned off");
     let off = show().await;
-    assert_eq!((off.enable.as_deref(), off.keepday), (Some("false"), Some(7)));
+    assert_eq!(
+        (off.enable.as_deref(), off.keepday),
+        (Some("false"), Some(7))
+    );
 }
 
 #[tokio::test]
@@ -336,14 +392,28 @@ async fn bodies_that_break_the_spec_are_refused_by_the_emulator_naming_the_field
     let (_client, base) = start_with_base(&[]).await;
     let http = snapspec_runtime::http_client().unwrap();
     for (path, body, field) in [
-        ("index_snapshot/setting", json!({"bucket": "b", "agency": "a"}), "base_path"),
+        (
+            "index_snapshot/setting",
+            json!({"bucket": "b", "agency": "a"}),
+            "base_path",
+        ),
         ("index_snapshot/policy", json!({"enable": "on"}), "enable"),
-        ("index_snapshot/policy", json!({"enable": "true", "keepday": 91}), "keepday"),
-        ("index_snapshot/s1/restore", json!({"targetCluster": "c1"}), "target_cluster"),
+        (
+            "index_snapshot/policy",
+            json!({"enable": "true", "keepday": 91}),
+            "keepday",
+        ),
+        (
+            "index_snapshot/s1/restore",
+            json!({"targetCluster": "c1"}),
+            "target_cluster",
+        ),
     ] {
         let mut request = reqwest::Request::new(
             reqwest::Method::POST,
-            format!("{base}/v1.0/{PROJECT}/clusters/c1/{path}").parse().unwrap(),
+            format!("{base}/v1.0/{PROJECT}/clusters/c1/{path}")
+                .parse()
+                .unwrap(),
         );
         request
             .headers_mut()
@@ -376,7 +446,9 @@ async fn the_documented_configuration_and_policy_examples_are_accepted() {
             .update_snapshot_setting()
             .project_id(PROJECT)
             .cluster_id("c1")
-            .body(snapspec_css::from_json::<types::UpdateSnapshotSettingReq>(example.value).unwrap())
+            .body(
+                snapspec_css::from_json::<types::UpdateSnapshotSettingReq>(example.value).unwrap(),
+            )
             .send()
             .await
             .expect("the documented configuration is accepted");
@@ -409,7 +481,9 @@ async fn every_documented_status_of_the_lifecycle_operations_can_be_forced() {
             let http = snapspec_runtime::http_client().unwrap();
             let mut request = reqwest::Request::new(
                 method.parse().unwrap(),
-                format!("{base}/v1.0/{PROJECT}/clusters/c1/{path}").parse().unwrap(),
+                format!("{base}/v1.0/{PROJECT}/clusters/c1/{path}")
+                    .parse()
+                    .unwrap(),
             );
             request
                 .headers_mut()
@@ -422,12 +496,18 @@ async fn every_documented_status_of_the_lifecycle_operations_can_be_forced() {
         let http = snapspec_runtime::http_client().unwrap();
         let mut request = reqwest::Request::new(
             method.parse().unwrap(),
-            format!("{base}/v1.0/{PROJECT}/clusters/c1/{path}").parse().unwrap(),
+            format!("{base}/v1.0/{PROJECT}/clusters/c1/{path}")
+                .parse()
+                .unwrap(),
         );
         request
             .headers_mut()
             .insert(FORCE_STATUS_HEADER, "418".parse().unwrap());
         signer().sign_request(&mut request, "").unwrap();
-        assert_eq!(http.execute(request).await.unwrap().status().as_u16(), 400, "{operation}");
+        assert_eq!(
+            http.execute(request).await.unwrap().status().as_u16(),
+            400,
+            "{operation}"
+        );
     }
 }

@@ -611,7 +611,12 @@ async fn the_emulator_serves_its_own_openapi_document() {
         include_str!("../../../spec/alibaba-es.yaml"),
     ]
     .into_iter()
-    .map(|yaml| snapspec_testkit::Spec::parse(yaml).root()["paths"].as_object().unwrap().len())
+    .map(|yaml| {
+        snapspec_testkit::Spec::parse(yaml).root()["paths"]
+            .as_object()
+            .unwrap()
+            .len()
+    })
     .sum();
     assert_eq!(paths.len(), specified, "{paths:?}");
     assert_eq!(document, json!(snapspec_emulator::openapi()));
