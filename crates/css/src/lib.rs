@@ -1,5 +1,15 @@
-//! Typed, signed client for **Huawei Cloud CSS** (Cloud Search Service): create a manual snapshot
-//! of a cluster's indices, `POST /v1.0/{project_id}/clusters/{cluster_id}/index_snapshot`.
+//! Typed, signed client for **Huawei Cloud CSS** (Cloud Search Service): the snapshot lifecycle
+//! of a cluster's indices.
+//!
+//! | method | operation | path (under `/v1.0/{project_id}/clusters/{cluster_id}`) |
+//! |---|---|---|
+//! | [`Client::create_snapshot`] | `CreateSnapshot` | `POST /index_snapshot` |
+//! | [`Client::list_snapshots`] | `ListSnapshots` | `GET /index_snapshots` |
+//! | [`Client::delete_snapshot`] | `DeleteSnapshot` | `DELETE /index_snapshot/{snapshot_id}` |
+//! | [`Client::restore_snapshot`] | `RestoreSnapshot` | `POST /index_snapshot/{snapshot_id}/restore` |
+//! | [`Client::update_snapshot_setting`] | `UpdateSnapshotSetting` | `POST /index_snapshot/setting` |
+//! | [`Client::show_auto_create_policy`] | `ShowAutoCreatePolicy` | `GET /index_snapshot/policy` |
+//! | [`Client::create_auto_create_policy`] | `CreateAutoCreatePolicy` | `POST /index_snapshot/policy` |
 //!
 //! The client is generated at build time by progenitor from snapspec's hand-maintained spec
 //! (`spec/css.yaml`, shipped in this package as `spec.yaml`); the constructors and error helpers

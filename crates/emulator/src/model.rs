@@ -90,9 +90,13 @@ pub struct HuaweiErrorResponse {
 #[derive(Debug, Serialize, ToSchema)]
 #[allow(non_snake_case)]
 pub struct CssErrorResponse {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_msg: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub errCode: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub externalMessage: Option<String>,
 }
 
