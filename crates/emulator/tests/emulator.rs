@@ -604,7 +604,8 @@ async fn the_emulator_serves_its_own_openapi_document() {
         .await
         .unwrap();
     let paths: Vec<&String> = document["paths"].as_object().unwrap().keys().collect();
-    assert_eq!(paths.len(), 3, "{paths:?}");
+    // At least the first operation of each API; the lifecycle operations add paths.
+    assert!(paths.len() >= 3, "{paths:?}");
     assert_eq!(document, json!(snapspec_emulator::openapi()));
 }
 
