@@ -695,7 +695,11 @@ mod tests {
             quartz_expression(" 0  0 0/12 * * ? ").as_deref(),
             Ok("0 0 0/12 * * ?")
         );
-        assert!(quartz_expression("0 1 * * *").unwrap_err().contains("5 fields"));
+        assert!(
+            quartz_expression("0 1 * * *")
+                .unwrap_err()
+                .contains("5 fields")
+        );
         assert!(
             quartz_expression("0 0 01 ? * * $")
                 .unwrap_err()
@@ -706,10 +710,7 @@ mod tests {
     #[test]
     fn query_values_are_decoded_and_the_last_repeat_wins() {
         let query = Some("repoPath=es-cn-1%2A%2A&x=1&repoPath=es+cn*");
-        assert_eq!(
-            query_value(query, "repoPath").as_deref(),
-            Some("es cn*")
-        );
+        assert_eq!(query_value(query, "repoPath").as_deref(), Some("es cn*"));
         assert_eq!(query_value(query, "clientToken"), None);
         assert_eq!(query_value(None, "repoPath"), None);
     }

@@ -65,7 +65,8 @@ async fn send(
     action: &str,
     tamper: impl FnOnce(&mut reqwest::Request),
 ) -> (u16, Value) {
-    let mut request = reqwest::Request::new(verb, format!("{base}{path_and_query}").parse().unwrap());
+    let mut request =
+        reqwest::Request::new(verb, format!("{base}{path_and_query}").parse().unwrap());
     if let Some(body) = body {
         request
             .headers_mut()
@@ -134,7 +135,10 @@ async fn repositories_are_listed_deleted_and_gone() {
         ]),
         "each source once, in the order added"
     );
-    assert!(listed(&es, "es-other").await.is_empty(), "state is per instance");
+    assert!(
+        listed(&es, "es-other").await.is_empty(),
+        "state is per instance"
+    );
 
     let deleted = es
         .delete_snapshot_repo()
@@ -155,9 +159,16 @@ async fn repositories_are_listed_deleted_and_gone() {
         .await
         .expect_err("a deleted repository is gone");
     let vendor = vendor_error(&error).expect("a vendor error");
-    assert_eq!((vendor.status, vendor.code.as_deref()), (400, Some("RepoNotFound")));
+    assert_eq!(
+        (vendor.status, vendor.code.as_deref()),
+        (400, Some("RepoNotFound"))
+    );
     assert!(
-        vendor.message.as_deref().unwrap_or("").contains("es-cn-source-a"),
+        vendor
+            .message
+            .as_deref()
+            .unwrap_or("")
+            .contains("es-cn-source-a"),
         "{vendor:?}"
     );
     assert!(vendor.request_id.is_some());
@@ -186,7 +197,10 @@ async fn a_repeated_deletion_with_the_same_client_token_answers_as_the_first() {
         .send()
         .await
         .expect_err("a new token is a new deletion, of a repository that is gone");
-    assert_eq!(vendor_error(&error).unwrap().code.as_deref(), Some("RepoNotFound"));
+    assert_eq!(
+        vendor_error(&error).unwrap().code.as_deref(),
+        Some("RepoNotFound")
+    );
 }
 
 #[tokio::test]
@@ -218,7 +232,10 @@ async fn create_snapshot_is_idempotent_by_client_token_per_instance() {
         .send()
         .await
         .unwrap();
-    assert_eq!(snapshots_of(&base, "es-cn-oew1oxiro000f****").await.len(), 2);
+    assert_eq!(
+        snapshots_of(&base, "es-cn-oew1oxiro000f****").await.len(),
+        2
+    );
     // The same token on another instance is another request.
     es.create_snapshot()
         .instance_id("es-other")
@@ -227,7 +244,10 @@ async fn create_snapshot_is_idempotent_by_client_token_per_instance() {
         .await
         .unwrap();
     assert_eq!(snapshots_of(&base, "es-other").await.len(), 1);
-    assert_eq!(snapshots_of(&base, "es-cn-oew1oxiro000f****").await.len(), 2);
+    assert_eq!(
+        snapshots_of(&base, "es-cn-oew1oxiro000f****").await.len(),
+        2
+    );
 }
 
 #[tokio::test]
@@ -268,7 +288,10 @@ async fn a_bad_or_missing_client_token_is_refused_naming_it() {
     )
     .await;
     assert_eq!(status, 400);
-    assert!(answer["Message"].as_str().unwrap().contains("repoPath"), "{answer}");
+    assert!(
+        answer["Message"].as_str().unwrap().contains("repoPath"),
+        "{answer}"
+    );
 }
 
 #[tokio::test]
@@ -337,7 +360,10 @@ async fn the_snapshot_setting_is_stored_and_read_back_with_its_default() {
         .expect("the documented setting is accepted")
         .into_inner();
     assert!(updated.result.enable);
-    assert_eq!(updated.result.quartz_regex.as_deref(), Some("0 0 01 ? * * *"));
+    assert_eq!(
+        updated.result.quartz_regex.as_deref(),
+        Some("0 0 01 ? * * *")
+    );
     let read = describe().await;
     assert!(read.enable);
     assert_eq!(read.quartz_regex.as_deref(), Some("0 0 01 ? * * *"));
@@ -353,7 +379,10 @@ async fn the_snapshot_setting_is_stored_and_read_back_with_its_default() {
     )
     .await;
     assert_eq!(status, 200, "{answer}");
-    assert_eq!(answer["Result"], json!({"enable": false, "quartzRegex": "0 0 01 ? * * *"}));
+    assert_eq!(
+        answer["Result"],
+        json!({"enable": false, "quartzRegex": "0 0 01 ? * * *"})
+    );
     let read = describe().await;
     assert!(!read.enable);
     assert_eq!(read.quartz_regex.as_deref(), Some("0 0 01 ? * * *"));
@@ -374,8 +403,16 @@ async fn a_setting_that_breaks_the_rules_is_refused_naming_the_field() {
     let (base, es) = client().await;
     let path = "/openapi/instances/es-1/snapshot-setting";
     for (body, field, detail) in [
-        (r#"{"enable": true}"#, "quartzRegex", "required when enable is true"),
-        (r#"{"enable": true, "quartzRegex": "0 1 * * *"}"#, "quartzRegex", "5 fields"),
+        (
+            r#"{"enable": true}"#,
+            "quartzRegex",
+            "required when enable is true",
+        ),
+        (
+            r#"{"enable": true, "quartzRegex": "0 1 * * *"}"#,
+            "quartzRegex",
+            "5 fields",
+        ),
         (r#"{"quartzRegex": "0 0 01 ? * * *"}"#, "enable", "enable"),
         (r#"{"enable": "yes"}"#, "enable", "enable"),
     ] {
