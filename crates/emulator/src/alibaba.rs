@@ -415,9 +415,10 @@ async fn delete_snapshot_repo(
             ));
         }
     };
-    let token = query_value(query.as_deref(), "clientToken")
-        .map(|value| client_token(value, "clientToken", &request_id))
-        .transpose()?;
+    let token = match query_value(query.as_deref(), "clientToken") {
+        Some(value) => Some(client_token(value, "clientToken", &request_id)?),
+        None => None,
+    };
     let removed = with_store(&emulator, |store| {
         let instance = store.instances.entry(instance_id).or_default();
         // A retry of a deletion already carried out answers as the first call did.
