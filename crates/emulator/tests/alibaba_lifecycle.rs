@@ -515,3 +515,52 @@ async fn instance_errors_follow_each_page() {
         .await
         .expect("reads are answered while activating");
 }
+
+#[tokio::test]
+async fn every_documented_lifecycle_request_is_accepted() {
+    let spec = snapspec_testkit::Spec::parse(include_str!("../../../spec/alibaba-es.yaml"));
+    let (_, es) = client().await;
+    let example =
+        |operation: &str, parameter: &str| spec.operation(operation).parameter_example(parameter);
+    let delete = "DeleteSnapshotRepo";
+    // The documented deletion needs the documented repository first.
+    add(
+        &es,
+        &example(delete, "InstanceId"),
+        &example(delete, "repoPath"),
+    )
+    .await;
+    es.delete_snapshot_repo()
+        .instance_id(example(delete, "InstanceId"))
+        .repo_path(example(delete, "repoPath"))
+        .client_token(example(delete, "clientToken"))
+        .send()
+        .await
+        .expect("the documented DeleteSnapshotRepo request is accepted");
+    es.list_snapshot_repos_by_instance_id()
+        .instance_id(example("ListSnapshotReposByInstanceId", "InstanceId"))
+        .send()
+        .await
+        .expect("the documented ListSnapshotReposByInstanceId request is accepted");
+    es.create_snapshot()
+        .instance_id(example("CreateSnapshot", "InstanceId"))
+        .client_token(example("CreateSnapshot", "ClientToken"))
+        .send()
+        .await
+        .expect("the documented CreateSnapshot request is accepted");
+    es.describe_snapshot_setting()
+        .instance_id(example("DescribeSnapshotSetting", "InstanceId"))
+        .send()
+        .await
+        .expect("the documented DescribeSnapshotSetting request is accepted");
+    for body in spec.operation("UpdateSnapshotSetting").request_examples() {
+        let body: types::UpdateSnapshotSettingRequest =
+            snapspec_runtime::from_json(body.value).expect("the example fits the generated type");
+        es.update_snapshot_setting()
+            .instance_id(example("UpdateSnapshotSetting", "InstanceId"))
+            .body(body)
+            .send()
+            .await
+            .expect("the documented UpdateSnapshotSetting request is accepted");
+    }
+}
