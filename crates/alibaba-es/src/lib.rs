@@ -1,12 +1,20 @@
-//! Typed, signed client for **Alibaba Cloud Elasticsearch** (API version 2017-06-13):
-//! `AddSnapshotRepo`, `POST /openapi/instances/{InstanceId}/snapshot-repos`, which creates a
-//! cross-cluster OSS snapshot reference repository.
+//! Typed, signed client for **Alibaba Cloud Elasticsearch** (API version 2017-06-13): the
+//! snapshot lifecycle of an instance.
+//!
+//! | method | operation | request |
+//! |---|---|---|
+//! | [`Client::add_snapshot_repo`] | `AddSnapshotRepo` | `POST /openapi/instances/{InstanceId}/snapshot-repos` |
+//! | [`Client::list_snapshot_repos_by_instance_id`] | `ListSnapshotReposByInstanceId` | `GET /openapi/instances/{InstanceId}/snapshot-repos` |
+//! | [`Client::delete_snapshot_repo`] | `DeleteSnapshotRepo` | `DELETE /openapi/instances/{InstanceId}/snapshot-repos?repoPath=...` |
+//! | [`Client::create_snapshot`] | `CreateSnapshot` | `POST /openapi/instances/{InstanceId}/snapshots?ClientToken=...` |
+//! | [`Client::describe_snapshot_setting`] | `DescribeSnapshotSetting` | `GET /openapi/instances/{InstanceId}/snapshot-setting` |
+//! | [`Client::update_snapshot_setting`] | `UpdateSnapshotSetting` | `POST /openapi/instances/{InstanceId}/snapshot-setting` |
 //!
 //! The client is generated at build time by progenitor from snapspec's hand-maintained spec
 //! (`spec/alibaba-es.yaml`, shipped in this package as `spec.yaml`); the constructors and error
 //! helpers in this file are written by hand beside it. Every request is signed with Alibaba
-//! Cloud's signature V3, `ACS3-HMAC-SHA256`, with `x-acs-action: AddSnapshotRepo` and
-//! `x-acs-version: 2017-06-13`.
+//! Cloud's signature V3, `ACS3-HMAC-SHA256`, with the operation's name in `x-acs-action` and
+//! `x-acs-version: 2017-06-13`; query parameters are covered by the signature.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -21,6 +29,9 @@
 //!     .send()
 //!     .await?;
 //! println!("created: {}, request {}", added.result, added.request_id);
+//! // A manual snapshot; a retry with the same token takes no second one.
+//! let token = "5A2CFF0E-5718-45B5-9D4D-70B3FF0001";
+//! client.create_snapshot().instance_id("es-cn-n6w1o1x0w001c****").client_token(token).send().await?;
 //! # Ok(()) }
 //! ```
 

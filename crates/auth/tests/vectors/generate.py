@@ -308,6 +308,15 @@ def alibaba_vectors():
          lambda c: c.add_snapshot_repo_with_options(
              "es-cn-n6w1o1x0w001c****", es_models.AddSnapshotRepoRequest(body=documented_body), {},
              RuntimeOptions())),
+        ("create-snapshot-client-token", "f1b2c3d4e5f60718293a4b5c6d7e8f95", None,
+         lambda c: c.create_snapshot_with_options(
+             "es-cn-oew1oxiro000f****", es_models.CreateSnapshotRequest(client_token="5A2CFF0E-5718-45B5-9D4D-70B3FF****"),
+             {}, RuntimeOptions())),
+        ("delete-snapshot-repo-query", "01b2c3d4e5f60718293a4b5c6d7e8f96", None,
+         lambda c: c.delete_snapshot_repo_with_options(
+             "es-cn-n6w1o1x0w001c****",
+             es_models.DeleteSnapshotRepoRequest(repo_path="es-cn-n6w1rux8i000w****", client_token="token with space+plus"),
+             {}, RuntimeOptions())),
         ("extra-headers-signed-and-host-with-port", "e1b2c3d4e5f60718293a4b5c6d7e8f94", None,
          lambda c: c.add_snapshot_repo_with_options(
              "es-cn-n6w1o1x0w001c****", es_models.AddSnapshotRepoRequest(body=documented_body),
