@@ -127,9 +127,8 @@ fn restore_body(
         ("availability_zone", availability_zone),
         ("enterprise_project_id", enterprise_project_id),
     ]);
-    let fields: &mut Map<String, Value> = restore
-        .as_object_mut()
-        .expect("object() builds an object");
+    let fields: &mut Map<String, Value> =
+        restore.as_object_mut().expect("object() builds an object");
     if let Some(port) = port {
         fields.insert("port".into(), json!(port));
     }

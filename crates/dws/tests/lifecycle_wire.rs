@@ -192,7 +192,9 @@ async fn restore_cluster_sends_the_documented_request_and_reads_the_new_clusters
     let example = only_example(op.response_examples("200"), "RestoreCluster 200");
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .and(path(format!("/v1.0/{project}/snapshots/{snapshot}/actions")))
+        .and(path(format!(
+            "/v1.0/{project}/snapshots/{snapshot}/actions"
+        )))
         .and(header("content-type", "application/json"))
         .and(body_json(&request))
         .respond_with(ResponseTemplate::new(200).set_body_json(&example))
@@ -273,10 +275,7 @@ async fn each_documented_error_status_of_each_new_operation_is_a_typed_vendor_er
                     .project_id("p")
                     .snapshot_id("s")
                     .body(types::RestoreClusterRequestBody {
-                        restore: types::Restore::builder()
-                            .name("dws-1")
-                            .try_into()
-                            .unwrap(),
+                        restore: types::Restore::builder().name("dws-1").try_into().unwrap(),
                     })
                     .send()
                     .await
@@ -325,8 +324,16 @@ fn the_restore_bounds_checked_by_hand_are_the_specs() {
 #[test]
 fn each_restore_rule_is_refused_naming_the_field() {
     let cases = [
-        (restore_with("name", json!("abc")), "restore.name", "shorter than 4"),
-        (restore_with("name", json!("1cluster")), "restore.name", "pattern"),
+        (
+            restore_with("name", json!("abc")),
+            "restore.name",
+            "shorter than 4",
+        ),
+        (
+            restore_with("name", json!("1cluster")),
+            "restore.name",
+            "pattern",
+        ),
         (
             restore_with("name", json!(format!("a{}", "b".repeat(64)))),
             "restore.name",
@@ -370,6 +377,9 @@ fn each_restore_rule_is_refused_naming_the_field() {
     ] {
         let body: types::RestoreClusterRequestBody =
             from_json(restore_with(field, json!(value))).unwrap();
-        assert!(snapspec_dws::check_restore(&body).is_ok(), "{field}={value}");
+        assert!(
+            snapspec_dws::check_restore(&body).is_ok(),
+            "{field}={value}"
+        );
     }
 }

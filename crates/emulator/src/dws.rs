@@ -70,8 +70,8 @@ impl Record {
 
     fn view(&self, config: &EmulatorConfig) -> DwsSnapshotView {
         let phase = self.phase(config);
-        let finished = (phase != Phase::Creating)
-            .then(|| iso8601(self.started + config.snapshot_duration));
+        let finished =
+            (phase != Phase::Creating).then(|| iso8601(self.started + config.snapshot_duration));
         DwsSnapshotView {
             id: self.id.clone(),
             name: self.name.clone(),
@@ -453,10 +453,7 @@ async fn dws_list_snapshot_details(
         .and_then(|snapshots| snapshots.iter().find(|s| s.id == snapshot_id))
         .map(|record| record.view(config));
     match view {
-        Some(snapshot) => json_answer(
-            StatusCode::OK,
-            &DwsListSnapshotDetailsResponse { snapshot },
-        ),
+        Some(snapshot) => json_answer(StatusCode::OK, &DwsListSnapshotDetailsResponse { snapshot }),
         None => unknown_snapshot(&snapshot_id, &request_id),
     }
 }
@@ -601,8 +598,13 @@ mod tests {
         let old = record("nightly-1", Duration::from_secs(61));
         let view = old.view(&config);
         assert_eq!(view.status, "AVAILABLE");
-        let finished = view.finished.expect("a completed snapshot has a finish time");
-        assert!(finished.ends_with('Z') && finished > view.started, "{finished}");
+        let finished = view
+            .finished
+            .expect("a completed snapshot has a finish time");
+        assert!(
+            finished.ends_with('Z') && finished > view.started,
+            "{finished}"
+        );
     }
 
     #[test]

@@ -126,7 +126,14 @@ async fn create_then_creating_then_available_then_restore_then_delete_then_gone(
             snapshot.status.as_str(),
             snapshot.type_.as_str(),
         ),
-        (id.as_str(), "Nightly-1", "c1", "nightly", "CREATING", "MANUAL")
+        (
+            id.as_str(),
+            "Nightly-1",
+            "c1",
+            "nightly",
+            "CREATING",
+            "MANUAL"
+        )
     );
     assert_eq!(snapshot.finished, None);
     let shown = details(&dws, &id).await.expect("shown while creating");
@@ -147,7 +154,9 @@ async fn create_then_creating_then_available_then_restore_then_delete_then_gone(
     tokio::time::sleep(DURATION + Duration::from_millis(100)).await;
     let shown = details(&dws, &id).await.expect("shown when complete");
     assert_eq!(shown.status, "AVAILABLE");
-    let finished = shown.finished.expect("a complete snapshot has a finish time");
+    let finished = shown
+        .finished
+        .expect("a complete snapshot has a finish time");
     assert!(finished >= shown.started, "{finished} < {}", shown.started);
     assert_eq!(list(&dws, PROJECT).await.snapshots[0].status, "AVAILABLE");
 
@@ -302,7 +311,10 @@ async fn a_restore_body_that_breaks_a_rule_is_refused_with_400_naming_the_field(
     tokio::time::sleep(DURATION + Duration::from_millis(100)).await;
     let path = format!("/v1.0/{PROJECT}/snapshots/{id}/actions");
     for (body, field) in [
-        (json!({"restore": {"name": "dws-1", "port": 80}}), "restore.port"),
+        (
+            json!({"restore": {"name": "dws-1", "port": 80}}),
+            "restore.port",
+        ),
         (
             json!({"restore": {"name": "dws-1", "number_of_cn": 21}}),
             "restore.number_of_cn",
