@@ -19,7 +19,7 @@ cargo build --quiet -p snapspec-cli --manifest-path "$root/Cargo.toml"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 HUAWEICLOUD_SDK_AK=OFFICIALSDKTESTAK001 HUAWEICLOUD_SDK_SK=official-sdk-test-secret \
 ALIBABA_CLOUD_ACCESS_KEY_ID=LTAIofficialSdkTest01 ALIBABA_CLOUD_ACCESS_KEY_SECRET=official-sdk-test-alibaba-secret \
-    "$root/target/debug/snapspec" emulate --listen "127.0.0.1:$port" >"$log" 2>&1 &
+    "${CARGO_TARGET_DIR:-$root/target}/debug/snapspec" emulate --listen "127.0.0.1:$port" >"$log" 2>&1 &
 emulator_pid=$!
 for _ in $(seq 1 50); do
     (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
@@ -27,6 +27,7 @@ for _ in $(seq 1 50); do
 done
 status=0
 "$venv/bin/python" "$here/check_official_sdks.py" "http://127.0.0.1:$port" || status=$?
+"$venv/bin/python" "$here/check_dws_lifecycle.py" "http://127.0.0.1:$port" || status=$?
 if grep -q -e official-sdk-test-secret -e official-sdk-test-alibaba-secret "$log"; then
     echo "FAIL the emulator's log contains a secret"; status=1
 fi
