@@ -4,6 +4,7 @@
 mod cache;
 mod check;
 mod diff;
+mod facts;
 mod pages;
 mod publish;
 
@@ -36,6 +37,33 @@ enum Command {
     /// Compare each spec at git revision REV with the working tree, for users of the generated
     /// clients: operations, types and fields added, removed or changed; breaking changes marked.
     Diff(DiffArgs),
+    /// Write the facts file of one operation (spec/facts/<api>/<Operation>.json) from a vendor's
+    /// machine-readable definition: parameters and fields with location, type and required flag,
+    /// enums and constraints, status codes and examples, with the source URL and date. The file is
+    /// replaced atomically, and only when the definition could be read.
+    Facts(FactsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct FactsArgs {
+    /// The definition's format.
+    #[arg(long, value_enum)]
+    format: facts::DefinitionFormat,
+    /// The downloaded definition.
+    #[arg(long, value_name = "FILE")]
+    definition: PathBuf,
+    /// The operation (required for Alibaba metadata, which holds a whole product).
+    #[arg(long, value_name = "NAME")]
+    operation: Option<String>,
+    /// Where the definition was downloaded from.
+    #[arg(long, value_name = "URL")]
+    source_url: String,
+    /// When it was downloaded, YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    retrieved: String,
+    /// The facts file to write, e.g. spec/facts/css/ListSnapshots.json.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -125,6 +153,16 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Facts(args) => match write_facts(&args) {
+            Ok(()) => {
+                println!("wrote {}", args.out.display());
+                ExitCode::SUCCESS
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Diff(args) => match diff::diff(
             &diff::repository_root().unwrap_or(root),
             &args.spec_dir,
@@ -140,4 +178,32 @@ fn main() -> ExitCode {
             }
         },
     }
+}
+
+fn write_facts(args: &FactsArgs) -> Result<(), String> {
+    let text = std::fs::read_to_string(&args.definition)
+        .map_err(|e| format!("cannot read {}: {e}", args.definition.display()))?;
+    let facts = facts::import(
+        args.format,
+        &text,
+        args.operation.as_deref(),
+        &facts::Source {
+            url: &args.source_url,
+            retrieved: &args.retrieved,
+        },
+    )
+    .map_err(|e| format!("{}: {e}", args.definition.display()))?;
+    // Written beside the target, then renamed over it: never a half-written facts file.
+    let out = &args.out;
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
+    let staging = out.with_extension("json.partial");
+    std::fs::write(&staging, facts::render(&facts))
+        .and_then(|()| std::fs::rename(&staging, out))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&staging);
+            format!("cannot write {}: {e}", out.display())
+        })
 }

@@ -68,8 +68,19 @@ pub struct PageStatus {
     pub column: usize,
 }
 
+/// The method and path template a machine-readable source gives the operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageEndpoint {
+    pub method: String,
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+}
+
 #[derive(Debug, Default)]
 pub struct Page {
+    /// Only facts files state it; pages are matched to operations by the spec's `x-doc-pages`.
+    pub endpoint: Option<PageEndpoint>,
     pub examples: Vec<PageExample>,
     pub parameters: Vec<PageParameter>,
     /// Each documented status once, at its first mention.
@@ -90,6 +101,7 @@ pub fn read_page(text: &str, is_markdown: bool) -> Page {
             .unwrap_or(1);
     }
     Page {
+        endpoint: None,
         examples: examples(text),
         parameters,
         statuses: statuses(&lines),

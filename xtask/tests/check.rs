@@ -302,3 +302,132 @@ fn diff_reports_added_removed_and_breaking_changes_between_revisions() {
         String::from_utf8_lossy(&output.stderr).contains("`no-such-rev` is not a git revision")
     );
 }
+
+/// A one-operation Alibaba spec whose operation is written from a facts file.
+const FACTS_SPEC: &str = r##"openapi: 3.0.3
+info: {title: t, version: "2017-06-13"}
+servers: [{url: "https://elasticsearch.cn-hangzhou.aliyuncs.com"}]
+paths:
+  /openapi/instances/{InstanceId}/things:
+    post:
+      operationId: CreateThing
+      x-doc-pages: [facts/alibaba-es/CreateThing.json]
+      parameters:
+        - {name: InstanceId, in: path, required: true, schema: {type: string}}
+        - {name: ClientToken, in: query, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: OK
+          x-doc-decision: the metadata documents no status; 200 is what the SDK reads.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Answer"}
+components:
+  schemas:
+    Answer:
+      type: object
+      properties:
+        Result: {type: boolean, x-doc-decision: from the SDK model}
+"##;
+
+fn alibaba_metadata(path: &str, client_token_in: &str) -> String {
+    format!(
+        "<?php return ['apis' => ['CreateThing' => ['path' => '{path}', 'methods' => ['post'], 'parameters' => [\
+         ['name' => 'InstanceId', 'in' => 'path', 'schema' => ['type' => 'string', 'required' => true]],\
+         ['name' => 'ClientToken', 'in' => '{client_token_in}', 'schema' => ['type' => 'string', 'required' => true]]]]]];"
+    )
+}
+
+/// Writes the facts file with `cargo xtask facts` from `metadata`, then checks the spec folder.
+fn check_against_facts(dir: &Path, metadata: &str) -> (bool, String) {
+    let definition = dir.join("api-docs.php");
+    std::fs::write(&definition, metadata).unwrap();
+    let out = dir.join("spec/facts/alibaba-es/CreateThing.json");
+    let written = xtask(&[
+        "facts",
+        "--format",
+        "alibaba-api-metadata",
+        "--definition",
+        definition.to_str().unwrap(),
+        "--operation",
+        "CreateThing",
+        "--source-url",
+        "https://example.invalid/api-docs.php",
+        "--retrieved",
+        "2026-12-02",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(written.status.success(), "{written:?}");
+    let output = xtask(&["check", "--spec-dir", dir.join("spec").to_str().unwrap()]);
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn an_operation_is_compared_with_its_facts_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("spec")).unwrap();
+    std::fs::write(tmp.path().join("spec/alibaba-es.yaml"), FACTS_SPEC).unwrap();
+
+    let (passed, stdout) = check_against_facts(
+        tmp.path(),
+        &alibaba_metadata("/openapi/instances/{InstanceId}/things", "query"),
+    );
+    assert!(passed, "facts that agree with the spec pass:\n{stdout}");
+
+    // The vendor moves the operation: the facts file says so, the check points at it.
+    let (passed, stdout) = check_against_facts(
+        tmp.path(),
+        &alibaba_metadata("/openapi/instances/{InstanceId}/things/create", "query"),
+    );
+    assert!(!passed);
+    assert!(stdout.contains("pages/endpoint-differs"), "{stdout}");
+    assert!(
+        stdout.contains("facts/alibaba-es/CreateThing.json:"),
+        "{stdout}"
+    );
+
+    // The vendor moves a parameter from the query to a header.
+    let (passed, stdout) = check_against_facts(
+        tmp.path(),
+        &alibaba_metadata("/openapi/instances/{InstanceId}/things", "header"),
+    );
+    assert!(!passed);
+    assert!(stdout.contains("pages/parameter-missing"), "{stdout}");
+    assert!(
+        stdout.contains("header parameter `ClientToken`"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_definition_that_cannot_be_read_leaves_the_facts_file_as_it_was() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("facts.json");
+    std::fs::write(&out, "previous").unwrap();
+    let definition = tmp.path().join("definition.json");
+    std::fs::write(&definition, "{\"paths\": {").unwrap();
+    let output = xtask(&[
+        "facts",
+        "--format",
+        "huawei-api-explorer",
+        "--definition",
+        definition.to_str().unwrap(),
+        "--source-url",
+        "u",
+        "--retrieved",
+        "2026-12-02",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("definition.json: not JSON at line 1"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous");
+}

@@ -15,6 +15,7 @@ use snapspec_codegen::spec::{
 
 use super::examples::{ExampleRole, site_examples, sites};
 use super::{Defects, is_within, operation_reach};
+use crate::facts::read_facts;
 use crate::pages::{ExampleKind, Location, Page, PageParameter, read_page};
 
 /// A page as read once for all the operations that name it.
@@ -43,15 +44,22 @@ impl PageStore {
         }
     }
 
-    fn get(&self, name: &str) -> std::io::Result<Rc<LoadedPage>> {
+    /// The page, or why it cannot be read. A `.json` page is a facts file (`cargo xtask facts`).
+    fn get(&self, name: &str) -> Result<Rc<LoadedPage>, String> {
         if let Some(page) = self.loaded.borrow().get(name) {
             return Ok(page.clone());
         }
-        let text = std::fs::read_to_string(self.spec_dir.join(name))?;
+        let text = std::fs::read_to_string(self.spec_dir.join(name)).map_err(|e| e.to_string())?;
+        let display = format!("{}/{name}", self.display_prefix);
+        let page = if name.ends_with(".json") {
+            read_facts(&text, &display)?
+        } else {
+            read_page(&text, name.ends_with(".md"))
+        };
         let page = Rc::new(LoadedPage {
             name: name.to_string(),
-            display: format!("{}/{name}", self.display_prefix),
-            page: read_page(&text, name.ends_with(".md")),
+            display,
+            page,
             text,
         });
         self.loaded
@@ -101,6 +109,7 @@ pub fn check(
             continue;
         };
         let context = OperationContext::new(spec, &operation);
+        endpoints(&context, &loaded, &mut out);
         examples_both_ways(&context, &loaded, invalid_examples, &mut out);
         parameters(&context, &loaded, &mut findings, &mut out);
         statuses_both_ways(&context, &loaded, &mut findings, &mut out);
@@ -151,11 +160,40 @@ fn operation_pages(
                     format!("cannot read page `{name}`: {e}"),
                     &format!("{at}/x-doc-pages/{i}"),
                 )
-                .help("copy the vendor page under spec/docs/, or fix the name"),
+                .help("copy the vendor page under spec/docs/ or write the facts file with `cargo xtask facts`, or fix the name"),
             ),
         }
     }
     Some(loaded)
+}
+
+/// The method and path a facts file gives, against the operation's.
+fn endpoints(context: &OperationContext<'_>, pages: &[Rc<LoadedPage>], out: &mut Vec<Diagnostic>) {
+    let operation = &context.operation;
+    for loaded in pages {
+        let Some(endpoint) = &loaded.page.endpoint else {
+            continue;
+        };
+        if endpoint.method != operation.method || endpoint.path != operation.path {
+            out.push(
+                Diagnostic::error(
+                    "pages/endpoint-differs",
+                    format!(
+                        "`{}` is {} {} in the spec, but {} {} in {}",
+                        operation.name(),
+                        operation.method.to_uppercase(),
+                        operation.path,
+                        endpoint.method.to_uppercase(),
+                        endpoint.path,
+                        loaded.name
+                    ),
+                )
+                .at(&loaded.display, endpoint.line, endpoint.column)
+                .pointer(operation.pointer())
+                .help("move the operation to the documented method and path, or list the facts file of the right operation"),
+            );
+        }
+    }
 }
 
 /// Where an operation's request and success bodies are described.
