@@ -245,7 +245,7 @@ fn a_restore_flag_that_breaks_a_rule_exits_2_naming_the_field_and_sends_nothing(
         );
     }
     let output = dws(
-        &nowhere,
+        nowhere,
         &[
             "restore-cluster",
             "--snapshot-id",

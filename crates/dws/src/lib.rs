@@ -72,13 +72,13 @@ pub const RESTORE_BOUNDS: [(&str, i64, i64); 2] = [
 pub fn check_restore(body: &types::RestoreClusterRequestBody) -> Result<(), FieldError> {
     let values = [body.restore.port, body.restore.number_of_cn];
     for ((field, lowest, highest), value) in RESTORE_BOUNDS.iter().zip(values) {
-        if let Some(value) = value {
-            if !(*lowest..=*highest).contains(&i64::from(value)) {
-                return Err(FieldError {
-                    field: (*field).to_string(),
-                    message: format!("{value} is outside {lowest}..={highest}"),
-                });
-            }
+        if let Some(value) = value
+            && !(*lowest..=*highest).contains(&i64::from(value))
+        {
+            return Err(FieldError {
+                field: (*field).to_string(),
+                message: format!("{value} is outside {lowest}..={highest}"),
+            });
         }
     }
     Ok(())
