@@ -604,7 +604,14 @@ async fn the_emulator_serves_its_own_openapi_document() {
         .await
         .unwrap();
     let paths: Vec<&String> = document["paths"].as_object().unwrap().keys().collect();
-    assert_eq!(paths.len(), 3, "{paths:?}");
+    // The first operation of each API is served (the lifecycle operations add more paths).
+    for path in [
+        "/v1.0/{project_id}/clusters/{cluster_id}/index_snapshot",
+        "/v1.0/{project_id}/snapshots",
+        "/openapi/instances/{InstanceId}/snapshot-repos",
+    ] {
+        assert!(paths.iter().any(|p| *p == path), "{path} in {paths:?}");
+    }
     assert_eq!(document, json!(snapspec_emulator::openapi()));
 }
 
