@@ -1,7 +1,7 @@
 //! `snapspec dws`: Huawei Cloud GaussDB(DWS).
 
 use clap::Subcommand;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::{
     CommonOptions, EXIT_CODES, Failure, answer, huawei_signer, object, project_id, region,
@@ -23,6 +23,131 @@ pub(crate) enum DwsCommand {
         #[arg(long, value_name = "TEXT")]
         description: Option<String>,
     },
+    /// List the project's snapshots, with their status (GET /v1.0/{project_id}/snapshots).
+    ///
+    /// A new snapshot shows as CREATING, then AVAILABLE once complete (or UNAVAILABLE).
+    #[command(after_help = EXIT_CODES)]
+    ListSnapshots,
+    /// Show one snapshot (GET /v1.0/{project_id}/snapshots/{snapshot_id}).
+    #[command(after_help = EXIT_CODES)]
+    ListSnapshotDetails {
+        /// Id of the snapshot, as create-snapshot or list-snapshots print it.
+        #[arg(long, value_name = "ID")]
+        snapshot_id: String,
+    },
+    /// Delete a manual snapshot (DELETE /v1.0/{project_id}/snapshots/{snapshot_id}).
+    #[command(after_help = EXIT_CODES)]
+    DeleteSnapshot {
+        /// Id of the snapshot to delete.
+        #[arg(long, value_name = "ID")]
+        snapshot_id: String,
+    },
+    /// Restore an AVAILABLE snapshot into a new cluster
+    /// (POST /v1.0/{project_id}/snapshots/{snapshot_id}/actions).
+    ///
+    /// Prints the new cluster's id. Network settings not given are taken from the snapshot's
+    /// cluster.
+    #[command(after_help = EXIT_CODES)]
+    RestoreCluster {
+        /// Id of the snapshot to restore.
+        #[arg(long, value_name = "ID")]
+        snapshot_id: String,
+        /// Name of the new cluster: 4 to 64 characters, starting with a letter; letters, digits,
+        /// `-` and `_` only.
+        #[arg(long)]
+        name: String,
+        /// Subnet of the new cluster.
+        #[arg(long, value_name = "ID")]
+        subnet_id: Option<String>,
+        /// Security group of the new cluster.
+        #[arg(long, value_name = "ID")]
+        security_group_id: Option<String>,
+        /// VPC of the new cluster.
+        #[arg(long, value_name = "ID")]
+        vpc_id: Option<String>,
+        /// Availability zone of the new cluster, e.g. cn-north-4b.
+        #[arg(long, value_name = "AZ")]
+        availability_zone: Option<String>,
+        /// Database port of the new cluster, 8000 to 30000.
+        #[arg(long)]
+        port: Option<i64>,
+        /// How the public IP is bound: auto_assign, not_use or bind_existing. Without it (and
+        /// without --eip-id) the new cluster has no public access.
+        #[arg(long, value_name = "TYPE")]
+        public_bind_type: Option<String>,
+        /// Id of the elastic IP to bind, with --public-bind-type bind_existing.
+        #[arg(long, value_name = "ID")]
+        eip_id: Option<String>,
+        /// Enterprise project of the new cluster (the default project, 0, when not given).
+        #[arg(long, value_name = "ID")]
+        enterprise_project_id: Option<String>,
+        /// Whether the new cluster's network uses IPv6 (true or false).
+        #[arg(long, value_name = "BOOL")]
+        ipv6_enable: Option<bool>,
+        /// How many CNs the new cluster gets: 3 to 20, at most its node count.
+        #[arg(long, value_name = "N")]
+        number_of_cn: Option<i64>,
+    },
+}
+
+fn client(
+    common: &CommonOptions,
+    endpoint_override: Option<String>,
+) -> Result<(snapspec_dws::Client, String), Failure> {
+    let signer = huawei_signer(common)?;
+    let project_id = project_id(&signer)?;
+    let client = match endpoint_override {
+        Some(url) => snapspec_dws::Client::with_endpoint(&url, signer)?,
+        None => snapspec_dws::Client::for_region(region(common)?, signer)?,
+    };
+    Ok((client, project_id))
+}
+
+/// The restore request body from the flags, checked against every rule of the spec (naming the
+/// field that breaks one) before anything is sent.
+#[allow(clippy::too_many_arguments)]
+fn restore_body(
+    name: String,
+    subnet_id: Option<String>,
+    security_group_id: Option<String>,
+    vpc_id: Option<String>,
+    availability_zone: Option<String>,
+    port: Option<i64>,
+    public_bind_type: Option<String>,
+    eip_id: Option<String>,
+    enterprise_project_id: Option<String>,
+    ipv6_enable: Option<bool>,
+    number_of_cn: Option<i64>,
+) -> Result<snapspec_dws::types::RestoreClusterRequestBody, Failure> {
+    let mut restore = object(&[
+        ("name", Some(name)),
+        ("subnet_id", subnet_id),
+        ("security_group_id", security_group_id),
+        ("vpc_id", vpc_id),
+        ("availability_zone", availability_zone),
+        ("enterprise_project_id", enterprise_project_id),
+    ]);
+    let fields: &mut Map<String, Value> =
+        restore.as_object_mut().expect("object() builds an object");
+    if let Some(port) = port {
+        fields.insert("port".into(), json!(port));
+    }
+    if let Some(ipv6_enable) = ipv6_enable {
+        fields.insert("ipv6_enable".into(), json!(ipv6_enable));
+    }
+    if let Some(number_of_cn) = number_of_cn {
+        fields.insert("number_of_cn".into(), json!(number_of_cn));
+    }
+    if public_bind_type.is_some() || eip_id.is_some() {
+        fields.insert(
+            "public_ip".into(),
+            object(&[("public_bind_type", public_bind_type), ("eip_id", eip_id)]),
+        );
+    }
+    let body: snapspec_dws::types::RestoreClusterRequestBody =
+        snapspec_runtime::from_json(json!({ "restore": restore }))?;
+    snapspec_dws::check_restore(&body)?;
+    Ok(body)
 }
 
 pub(crate) async fn run(
@@ -43,16 +168,78 @@ pub(crate) async fn run(
             ]);
             let body: snapspec_dws::types::CreateSnapshotRequestBody =
                 snapspec_runtime::from_json(json!({ "snapshot": snapshot }))?;
-            let signer = huawei_signer(common)?;
-            let project_id = project_id(&signer)?;
-            let client = match endpoint_override {
-                Some(url) => snapspec_dws::Client::with_endpoint(&url, signer)?,
-                None => snapspec_dws::Client::for_region(region(common)?, signer)?,
-            };
+            let (client, project_id) = client(common, endpoint_override)?;
             answer(
                 client
                     .create_snapshot()
                     .project_id(project_id)
+                    .body(body)
+                    .send()
+                    .await,
+            )
+            .await
+        }
+        DwsCommand::ListSnapshots => {
+            let (client, project_id) = client(common, endpoint_override)?;
+            answer(client.list_snapshots().project_id(project_id).send().await).await
+        }
+        DwsCommand::ListSnapshotDetails { snapshot_id } => {
+            let (client, project_id) = client(common, endpoint_override)?;
+            answer(
+                client
+                    .list_snapshot_details()
+                    .project_id(project_id)
+                    .snapshot_id(snapshot_id)
+                    .send()
+                    .await,
+            )
+            .await
+        }
+        DwsCommand::DeleteSnapshot { snapshot_id } => {
+            let (client, project_id) = client(common, endpoint_override)?;
+            answer(
+                client
+                    .delete_snapshot()
+                    .project_id(project_id)
+                    .snapshot_id(snapshot_id)
+                    .send()
+                    .await,
+            )
+            .await
+        }
+        DwsCommand::RestoreCluster {
+            snapshot_id,
+            name,
+            subnet_id,
+            security_group_id,
+            vpc_id,
+            availability_zone,
+            port,
+            public_bind_type,
+            eip_id,
+            enterprise_project_id,
+            ipv6_enable,
+            number_of_cn,
+        } => {
+            let body = restore_body(
+                name,
+                subnet_id,
+                security_group_id,
+                vpc_id,
+                availability_zone,
+                port,
+                public_bind_type,
+                eip_id,
+                enterprise_project_id,
+                ipv6_enable,
+                number_of_cn,
+            )?;
+            let (client, project_id) = client(common, endpoint_override)?;
+            answer(
+                client
+                    .restore_cluster()
+                    .project_id(project_id)
+                    .snapshot_id(snapshot_id)
                     .body(body)
                     .send()
                     .await,

@@ -1,5 +1,7 @@
-//! Typed, signed client for **Huawei Cloud GaussDB(DWS)**: create a manual snapshot of a cluster,
-//! `POST /v1.0/{project_id}/snapshots`.
+//! Typed, signed client for **Huawei Cloud GaussDB(DWS)** snapshots: create one
+//! (`POST /v1.0/{project_id}/snapshots`), list them (`GET /v1.0/{project_id}/snapshots`), show or
+//! delete one (`GET`/`DELETE /v1.0/{project_id}/snapshots/{snapshot_id}`) and restore one into a
+//! new cluster (`POST /v1.0/{project_id}/snapshots/{snapshot_id}/actions`).
 //!
 //! The client is generated at build time by progenitor from snapspec's hand-maintained spec
 //! (`spec/dws.yaml`, shipped in this package as `spec.yaml`); the constructors and error helpers
@@ -55,4 +57,29 @@ snapspec_runtime::huawei_client!(Client, SERVICE, generated::OPERATION_IDS);
 /// failures, refused values).
 pub fn vendor_error(error: &Error<types::ErrorResponse>) -> Option<VendorError> {
     snapspec_runtime::vendor_error(error)
+}
+
+/// The integer bounds of `Restore` that the spec states (`minimum`/`maximum`) and the generated
+/// types do not check (typify checks string rules only): (field path, lowest, highest).
+pub const RESTORE_BOUNDS: [(&str, i64, i64); 2] = [
+    ("restore.port", 8000, 30000),
+    ("restore.number_of_cn", 3, 20),
+];
+
+/// Checks the integer bounds of a restore request that the generated types leave unchecked
+/// ([`RESTORE_BOUNDS`]), naming the field that breaks one. The emulator and the CLI call it
+/// before anything else; the string rules were already checked when the body was built.
+pub fn check_restore(body: &types::RestoreClusterRequestBody) -> Result<(), FieldError> {
+    let values = [body.restore.port, body.restore.number_of_cn];
+    for ((field, lowest, highest), value) in RESTORE_BOUNDS.iter().zip(values) {
+        if let Some(value) = value
+            && !(*lowest..=*highest).contains(&i64::from(value))
+        {
+            return Err(FieldError {
+                field: (*field).to_string(),
+                message: format!("{value} is outside {lowest}..={highest}"),
+            });
+        }
+    }
+    Ok(())
 }

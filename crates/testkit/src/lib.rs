@@ -128,6 +128,9 @@ impl Spec {
                 }
             }
             _ if expected == actual => {}
+            // JSON has one number type: 500 and 500.0 are the same value (a `double` field
+            // parses the first and serializes the second).
+            (Value::Number(e), Value::Number(a)) if e.as_f64() == a.as_f64() => {}
             _ => out.push(format!(
                 "{}: expected {expected}, found {actual}",
                 if path.is_empty() { "/" } else { path }
@@ -251,6 +254,20 @@ components:
                 "/inner/count: expected 1, found 2",
                 "/must: expected null, found no such key",
             ]
+        );
+    }
+
+    #[test]
+    fn numbers_compare_by_value_not_by_spelling() {
+        let spec = Spec::parse(SPEC);
+        let schema = json!({"$ref": "#/components/schemas/Inner"});
+        assert!(
+            spec.json_differences(&json!({"count": 500}), &json!({"count": 500.0}), &schema)
+                .is_empty()
+        );
+        assert_eq!(
+            spec.json_differences(&json!({"count": 500}), &json!({"count": 500.5}), &schema),
+            ["/count: expected 500, found 500.5"]
         );
     }
 

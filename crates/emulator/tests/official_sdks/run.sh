@@ -29,6 +29,7 @@ status=0
 "$venv/bin/python" "$here/check_official_sdks.py" "http://127.0.0.1:$port" || status=$?
 "$venv/bin/python" "$here/check_css_lifecycle.py" "http://127.0.0.1:$port" || status=$?
 "$venv/bin/python" "$here/check_alibaba_lifecycle.py" "http://127.0.0.1:$port" || status=$?
+"$venv/bin/python" "$here/check_dws_lifecycle.py" "http://127.0.0.1:$port" || status=$?
 if grep -q -e official-sdk-test-secret -e official-sdk-test-alibaba-secret "$log"; then
     echo "FAIL the emulator's log contains a secret"; status=1
 fi
