@@ -24,6 +24,9 @@ pub const FACTS_VERSION: u64 = 1;
 pub enum DefinitionFormat {
     /// A Huawei Cloud API Explorer definition (one operation).
     HuaweiApiExplorer,
+    /// The same shape, written from the official Python SDK by
+    /// `spec/facts/huawei_sdk_definition.py` where no API Explorer definition is available.
+    HuaweiSdkModel,
     /// Alibaba Cloud API metadata (`api-docs.json`, or the PHP SDK's `api-docs.php`).
     AlibabaApiMetadata,
 }
@@ -32,6 +35,7 @@ impl DefinitionFormat {
     fn name(self) -> &'static str {
         match self {
             DefinitionFormat::HuaweiApiExplorer => "huawei-api-explorer",
+            DefinitionFormat::HuaweiSdkModel => "huawei-sdk-model",
             DefinitionFormat::AlibabaApiMetadata => "alibaba-api-metadata",
         }
     }
@@ -59,7 +63,7 @@ pub fn import(
         ));
     }
     let mut facts = match format {
-        DefinitionFormat::HuaweiApiExplorer => {
+        DefinitionFormat::HuaweiApiExplorer | DefinitionFormat::HuaweiSdkModel => {
             let definition: Value = serde_json::from_str(text).map_err(|e| {
                 format!(
                     "not JSON at line {}, column {}: {e}; expected a Huawei API Explorer definition",
@@ -275,12 +279,17 @@ fn huawei(definition: &Value, expected_name: Option<&str>) -> Result<Value, Stri
     }
     let mut statuses = Vec::new();
     for (status, response) in operation["responses"].as_object().into_iter().flatten() {
-        let Ok(code) = status.parse::<u16>() else {
+        // `default` (the success model of a definition written from an SDK, which does not
+        // know the status) gives fields but no status.
+        let code = status.parse::<u16>().ok();
+        if status != "default" && code.is_none() {
             continue;
-        };
-        statuses.push(json!(code));
+        }
+        if let Some(code) = code {
+            statuses.push(json!(code));
+        }
         if let Some(schema) = response.get("schema")
-            && (200..300).contains(&code)
+            && code.is_none_or(|code| (200..300).contains(&code))
         {
             flatten(
                 definition,
@@ -290,6 +299,7 @@ fn huawei(definition: &Value, expected_name: Option<&str>) -> Result<Value, Stri
                 &mut parameters,
             );
         }
+        let Some(code) = code else { continue };
         for (media_type, value) in response["examples"].as_object().into_iter().flatten() {
             examples.push(json!({
                 "kind": "response",

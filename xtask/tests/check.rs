@@ -456,3 +456,109 @@ fn a_definition_that_cannot_be_read_leaves_the_facts_file_as_it_was() {
     );
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous");
 }
+
+/// A one-operation Huawei spec whose answer example corrects the definition's at one place.
+fn corrected_example_spec(recorded_at: &str) -> String {
+    format!(
+        r##"openapi: 3.0.3
+info: {{title: t, version: "1"}}
+servers: [{{url: "https://css.cn-north-4.myhuaweicloud.com"}}]
+paths:
+  /v1.0/{{project_id}}/things:
+    get:
+      operationId: ListThings
+      x-doc-pages: [facts/css/ListThings.json]
+      parameters:
+        - {{name: project_id, in: path, required: true, schema: {{type: string}}}}
+      responses:
+        "200":
+          description: OK
+          content:
+            application/json:
+              schema: {{$ref: "#/components/schemas/Things"}}
+              examples:
+                documented:
+                  x-doc-page: facts/css/ListThings.json
+                  x-doc-deviations:
+                    - page: facts/css/ListThings.json
+                      aspect: value
+                      documented: {recorded_at}
+                      reason: the definition writes the size as the text "500,"
+                  value: {{"things": [{{"size": 1}}, {{"size": 500}}]}}
+components:
+  schemas:
+    Things:
+      type: object
+      properties:
+        things:
+          type: array
+          items: {{$ref: "#/components/schemas/Thing"}}
+    Thing:
+      type: object
+      properties:
+        size: {{type: number}}
+"##
+    )
+}
+
+#[test]
+fn a_recorded_correction_of_a_documented_example_excuses_exactly_that_place() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("spec/facts/css")).unwrap();
+    let definition = serde_json::json!({
+        "definitions": {
+            "Things": {"properties": {"things": {"type": "array", "items": {"$ref": "#/definitions/Thing"}}}},
+            "Thing": {"properties": {"size": {"type": "number"}}}
+        },
+        "paths": {"/v1.0/{project_id}/things": {"get": {
+            "operationId": "ListThings",
+            "parameters": [{"in": "path", "name": "project_id", "required": true, "type": "string"}],
+            "responses": {"200": {
+                "schema": {"$ref": "#/definitions/Things"},
+                "examples": {"application/json": {"things": [{"size": 1}, {"size": "500,"}]}}
+            }}
+        }}}
+    });
+    let definition_file = tmp.path().join("ListThings.json");
+    std::fs::write(&definition_file, definition.to_string()).unwrap();
+    let written = xtask(&[
+        "facts",
+        "--format",
+        "huawei-api-explorer",
+        "--definition",
+        definition_file.to_str().unwrap(),
+        "--source-url",
+        "https://example.invalid/ListThings.json",
+        "--retrieved",
+        "2026-12-02",
+        "--out",
+        tmp.path()
+            .join("spec/facts/css/ListThings.json")
+            .to_str()
+            .unwrap(),
+    ]);
+    assert!(written.status.success(), "{written:?}");
+    let check = |recorded_at: &str| {
+        std::fs::write(
+            tmp.path().join("spec/css.yaml"),
+            corrected_example_spec(recorded_at),
+        )
+        .unwrap();
+        let output = xtask(&[
+            "check",
+            "--spec-dir",
+            tmp.path().join("spec").to_str().unwrap(),
+        ]);
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        )
+    };
+    let (passed, stdout) = check("/things/1/size");
+    assert!(passed, "the correction is recorded where it is:\n{stdout}");
+    let (passed, stdout) = check("/things/0/size");
+    assert!(!passed);
+    assert!(stdout.contains("pages/example-differs"), "{stdout}");
+    assert!(stdout.contains("documented: /things/1/size"), "{stdout}");
+    assert!(stdout.contains("pages/stale-deviation"), "{stdout}");
+}

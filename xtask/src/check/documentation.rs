@@ -110,7 +110,7 @@ pub fn check(
         };
         let context = OperationContext::new(spec, &operation);
         endpoints(&context, &loaded, &mut out);
-        examples_both_ways(&context, &loaded, invalid_examples, &mut out);
+        examples_both_ways(&context, &loaded, invalid_examples, &mut findings, &mut out);
         parameters(&context, &loaded, &mut findings, &mut out);
         statuses_both_ways(&context, &loaded, &mut findings, &mut out);
     }
@@ -249,6 +249,7 @@ fn examples_both_ways(
     context: &OperationContext<'_>,
     pages: &[Rc<LoadedPage>],
     invalid_examples: &BTreeSet<String>,
+    findings: &mut Findings,
     out: &mut Vec<Diagnostic>,
 ) {
     let spec = context.spec;
@@ -342,6 +343,24 @@ fn examples_both_ways(
         {
             continue;
         }
+        let (difference_at, difference) =
+            first_difference(&documented.value, value, "").unwrap_or_default();
+        // A copy corrected on purpose (the source's example is malformed there) records the
+        // place it differs, with a reason, on the example: aspect `value`.
+        let holder = pointer.strip_suffix("/value").unwrap_or(pointer);
+        if let Some((recorded, deviation)) = recorded_deviation(
+            context.root(),
+            holder,
+            &loaded.name,
+            "value",
+            Some(&difference_at),
+        ) && deviation["reason"]
+            .as_str()
+            .is_some_and(|r| !r.trim().is_empty())
+        {
+            findings.used_deviations.insert(recorded);
+            continue;
+        }
         let (line, column) = spec.locate(pointer);
         out.push(
             Diagnostic::error(
@@ -353,12 +372,9 @@ fn examples_both_ways(
             )
             .at(&loaded.display, documented.line, 1)
             .pointer(pointer)
-            .expected(format!(
-                "the page's value: {}",
-                first_difference(&documented.value, value, "").unwrap_or_default()
-            ))
+            .expected(format!("the page's value: {difference}"))
             .found(format!("the copy in {}:{line}:{column}", spec.display))
-            .help("make the spec's copy equal to the page's example (the page is the source)"),
+            .help(format!("make the spec's copy equal to the page's example (the page is the source), or, if the page's example is itself wrong there, record it on the example in x-doc-deviations (page: {}, aspect: value, documented: {difference_at}, reason)", loaded.name)),
         );
     }
     for (_, page, value, pointer) in unmatched_in_spec {
@@ -376,8 +392,16 @@ fn examples_both_ways(
     }
 }
 
-/// The first place where `page` and `copy` differ, as `at /path: X on the page, Y in the spec`.
-fn first_difference(page: &Value, copy: &Value, path: &str) -> Option<String> {
+/// The first place where `page` and `copy` differ: its JSON pointer and
+/// `at /path: X on the page, Y in the spec`.
+fn first_difference(page: &Value, copy: &Value, path: &str) -> Option<(String, String)> {
+    let at = |path: &str| {
+        if path.is_empty() {
+            "/".to_string()
+        } else {
+            path.to_string()
+        }
+    };
     match (page, copy) {
         (Value::Object(a), Value::Object(b)) => {
             let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
@@ -385,12 +409,14 @@ fn first_difference(page: &Value, copy: &Value, path: &str) -> Option<String> {
                 let here = format!("{path}/{}", pointer_segment(key));
                 match (a.get(key), b.get(key)) {
                     (Some(x), Some(y)) => first_difference(x, y, &here),
-                    (Some(x), None) => {
-                        Some(format!("at {here}: {x} on the page, absent in the spec"))
-                    }
-                    (None, Some(y)) => {
-                        Some(format!("at {here}: absent on the page, {y} in the spec"))
-                    }
+                    (Some(x), None) => Some((
+                        here.clone(),
+                        format!("at {here}: {x} on the page, absent in the spec"),
+                    )),
+                    (None, Some(y)) => Some((
+                        here.clone(),
+                        format!("at {here}: absent on the page, {y} in the spec"),
+                    )),
                     (None, None) => None,
                 }
             })
@@ -401,9 +427,9 @@ fn first_difference(page: &Value, copy: &Value, path: &str) -> Option<String> {
             .enumerate()
             .find_map(|(i, (x, y))| first_difference(x, y, &format!("{path}/{i}"))),
         _ if page == copy => None,
-        _ => Some(format!(
-            "at {}: {page} on the page, {copy} in the spec",
-            if path.is_empty() { "/" } else { path }
+        _ => Some((
+            at(path),
+            format!("at {}: {page} on the page, {copy} in the spec", at(path)),
         )),
     }
 }
