@@ -4,7 +4,8 @@
 #   1. the snapspec emulator with signature checking on, every request signed and creating a
 #      snapshot with a new name;
 #   2. a bare axum handler returning a fixed 201 (the ceiling);
-#   3. Prism (`prism mock spec/css.yaml`), the generic mock server.
+#   3. Prism (`prism mock spec/css.yaml`), the generic mock server;
+#   4. the emulator answering a signed ListSnapshots of a cluster holding 1,000 snapshots.
 # Needs wrk (apt-get install wrk) and node/npm (Prism is installed into a local prefix).
 # Usage: crates/emulator/bench/run.sh [SECONDS]
 set -euo pipefail
@@ -67,6 +68,46 @@ port=$(free_port)
 "$prism_dir/node_modules/.bin/prism" mock -p "$port" "$root/spec/css.yaml" >"$work/prism.log" 2>&1 &
 pids+=($!); wait_port "$port" || { echo "prism did not start"; cat "$work/prism.log"; exit 1; }
 run_wrk prism "prism mock spec/css.yaml" "http://127.0.0.1:$port" "$work/emulator.requests"
+
+# ListSnapshots with 1,000 snapshots stored: a fresh emulator, 1,000 signed creates sent one by
+# one (each must answer 201), then one signed list request repeated by every connection.
+port=$(free_port)
+RUST_LOG=warn "$root/target/release/snapspec" emulate --listen "127.0.0.1:$port" 2>"$work/list.log" &
+pids+=($!); wait_port "$port"
+"$root/target/release/examples/presign" "127.0.0.1:$port" 1000 1 "$work/fill.requests"
+python3 - "$port" "$work/fill.requests.0" <<'PY'
+import socket, sys
+port, path = int(sys.argv[1]), sys.argv[2]
+requests = [r for r in open(path, "rb").read().split(b"\0") if r]
+with socket.create_connection(("127.0.0.1", port)) as s:
+    reader = s.makefile("rb")
+    for request in requests:
+        s.sendall(request)
+        status = reader.readline().split()[1]
+        length = 0
+        while (line := reader.readline()) not in (b"\r\n", b""):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+        reader.read(length)
+        if status != b"201":
+            sys.exit(f"a create was answered {status.decode()}")
+print(f"stored {len(requests)} snapshots")
+PY
+"$root/target/release/examples/presign" "127.0.0.1:$port" 1 2 "$work/list.requests" list
+answered=$(python3 - "$port" "$work/list.requests.0" <<'PY'
+import json, socket, sys
+port, path = int(sys.argv[1]), sys.argv[2]
+request = open(path, "rb").read().split(b"\0")[0].replace(b"HTTP/1.1\r\n", b"HTTP/1.1\r\nconnection: close\r\n", 1)
+with socket.create_connection(("127.0.0.1", port)) as s:
+    s.sendall(request)
+    answer = b"".join(iter(lambda: s.recv(65536), b""))
+print(len(json.loads(answer.split(b"\r\n\r\n", 1)[1])["backups"]))
+PY
+)
+[ "$answered" = 1000 ] || { echo "the list answered $answered snapshots, not 1000" >&2; exit 1; }
+run_wrk list "snapspec emulator, list of 1,000 (signed)" "http://127.0.0.1:$port" "$work/list.requests"
+[ "$(cat "$work/list.non2xx")" = 0 ] || { echo "the emulator refused list requests" >&2; exit 1; }
+kill "${pids[-1]}"
 
 emulator=$(cat "$work/emulator.rps")
 ceiling=$(cat "$work/ceiling.rps")

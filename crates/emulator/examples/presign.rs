@@ -3,7 +3,10 @@
 //! into THREADS files (`FILE.0`, `FILE.1`, ...), one per load-generator thread. Signing happens
 //! here, before the measurement, so that the load generator spends its CPU on sending.
 //!
-//! cargo run --release -p snapspec-emulator --example presign -- HOST:PORT COUNT THREADS FILE
+//! cargo run --release -p snapspec-emulator --example presign -- HOST:PORT COUNT THREADS FILE [list]
+//!
+//! With `list`, each file instead holds one signed ListSnapshots request of the same cluster,
+//! which the load generator repeats (a list changes nothing, so repeating it is a valid load).
 
 use std::io::Write;
 
@@ -11,11 +14,15 @@ use snapspec_auth::{HuaweiCredentials, RequestSigner};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [host, count, threads, file] = args.as_slice() else {
-        return Err(
-            "usage: presign HOST:PORT COUNT THREADS FILE (credentials from HUAWEICLOUD_SDK_AK/_SK)"
-                .into(),
-        );
+    let (host, count, threads, file, list) = match args.as_slice() {
+        [host, count, threads, file] => (host, count, threads, file, false),
+        [host, count, threads, file, mode] if mode == "list" => (host, count, threads, file, true),
+        _ => {
+            return Err(
+                "usage: presign HOST:PORT COUNT THREADS FILE [list] (credentials from HUAWEICLOUD_SDK_AK/_SK)"
+                    .into(),
+            );
+        }
     };
     let (count, threads): (usize, usize) = (count.parse()?, threads.parse()?);
     let credentials = HuaweiCredentials::from_env(&|name| std::env::var(name).ok())?
@@ -24,6 +31,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut outs = (0..threads)
         .map(|t| std::fs::File::create(format!("{file}.{t}")).map(std::io::BufWriter::new))
         .collect::<Result<Vec<_>, _>>()?;
+    if list {
+        let path = "/v1.0/bench-project/clusters/bench-cluster/index_snapshots";
+        for out in &mut outs {
+            let mut request = reqwest::Request::new(
+                reqwest::Method::GET,
+                format!("http://{host}{path}").parse()?,
+            );
+            signer.sign_request(&mut request, "list_snapshots")?;
+            write!(out, "GET {path} HTTP/1.1\r\n")?;
+            for (name, value) in request.headers() {
+                write!(out, "{name}: {}\r\n", value.to_str()?)?;
+            }
+            write!(out, "\r\n\0")?;
+            out.flush()?;
+        }
+        return Ok(());
+    }
     let path = "/v1.0/bench-project/clusters/bench-cluster/index_snapshot";
     for i in 0..count {
         let body = format!(

@@ -11,8 +11,11 @@ cleanup() { [ -n "${emulator_pid:-}" ] && kill "$emulator_pid" 2>/dev/null; rm -
 trap cleanup EXIT
 
 python3 -m venv "$venv"
+# Pinned: the versions the specs, facts and signing vectors were checked against. A vendor release
+# changes CI only through a commit that moves these pins.
 "$venv/bin/pip" install --quiet --disable-pip-version-check \
-    huaweicloudsdkcss huaweicloudsdkdws alibabacloud-elasticsearch20170613
+    huaweicloudsdkcore==3.1.219 huaweicloudsdkcss==3.1.219 huaweicloudsdkdws==3.1.219 \
+    alibabacloud-tea-openapi==0.4.6 alibabacloud-elasticsearch20170613==5.4.1
 "$venv/bin/pip" list 2>/dev/null | grep -Ei '^(huaweicloudsdk|alibabacloud-(tea-openapi|elasticsearch))' || true
 
 cargo build --quiet -p snapspec-cli --manifest-path "$root/Cargo.toml"
