@@ -4,7 +4,7 @@
 //! `AVAILABLE`, or `UNAVAILABLE` when its name is in `config.failing_snapshots`. The status is
 //! computed when it is asked for, from the creation instant; nothing runs in the background.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::{Instant, SystemTime};
 
 use axum::Router;
@@ -22,6 +22,9 @@ use crate::{Api, Emulator, EmulatorConfig, RequestId, decode, json_answer, model
 #[derive(Default)]
 pub(crate) struct Store {
     snapshots: HashMap<String, Vec<Record>>,
+    /// (project, cluster, lowercase name) of every stored snapshot: a create checks for a
+    /// duplicate without scanning the project's snapshots.
+    names: HashSet<(String, String, String)>,
 }
 
 /// One snapshot as the emulator remembers it.
@@ -345,12 +348,13 @@ async fn dws_create_snapshot(
     let id = emulator.0.ids.next();
     {
         let mut store = lock(&emulator);
-        let snapshots = store.dws.snapshots.entry(project_id).or_default();
         // DWS names are case-insensitive: `Snap-1` and `snap-1` are the same snapshot.
-        if snapshots
-            .iter()
-            .any(|s| s.cluster_id == snapshot.cluster_id && s.name.eq_ignore_ascii_case(&name))
-        {
+        let key = (
+            project_id.clone(),
+            snapshot.cluster_id.clone(),
+            name.to_lowercase(),
+        );
+        if !store.dws.names.insert(key) {
             return Err(vendor_error(
                 Api::Dws,
                 400,
@@ -363,6 +367,7 @@ async fn dws_create_snapshot(
                 false,
             ));
         }
+        let snapshots = store.dws.snapshots.entry(project_id).or_default();
         snapshots.push(Record {
             id: id.clone(),
             name,
@@ -484,10 +489,18 @@ async fn dws_delete_snapshot(
 ) -> Response {
     let removed = {
         let mut store = lock(&emulator);
-        let snapshots = store.dws.snapshots.entry(project_id).or_default();
-        let before = snapshots.len();
-        snapshots.retain(|s| s.id != snapshot_id);
-        snapshots.len() < before
+        let store = &mut store.dws;
+        let snapshots = store.snapshots.entry(project_id.clone()).or_default();
+        match snapshots.iter().position(|s| s.id == snapshot_id) {
+            Some(i) => {
+                let deleted = snapshots.remove(i);
+                store
+                    .names
+                    .remove(&(project_id, deleted.cluster_id, deleted.name.to_lowercase()));
+                true
+            }
+            None => false,
+        }
     };
     if !removed {
         return unknown_snapshot(&snapshot_id, &request_id);
