@@ -466,17 +466,15 @@ mod php {
     use serde_json::{Map, Value};
 
     pub fn parse(text: &str) -> Result<Value, String> {
-        let mut parser = Parser {
-            chars: text.char_indices().peekable(),
-            text,
-        };
         let start = text
             .find("return")
             .ok_or("no `return` statement: not a PHP metadata file")?;
-        parser.chars = text[start + "return".len()..].char_indices().peekable();
-        parser.text = &text[start + "return".len()..];
-        let value = parser.value()?;
-        Ok(value)
+        let text = &text[start + "return".len()..];
+        Parser {
+            chars: text.char_indices().peekable(),
+            text,
+        }
+        .value()
     }
 
     struct Parser<'a> {

@@ -293,11 +293,7 @@ fn client_token(value: String, field: &str, request_id: &str) -> Result<String, 
 }
 
 fn with_store<T>(emulator: &Emulator, f: impl FnOnce(&mut Store) -> T) -> T {
-    let mut store = emulator
-        .0
-        .store
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut store = emulator.store();
     f(&mut store.alibaba)
 }
 

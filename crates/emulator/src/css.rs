@@ -181,11 +181,7 @@ fn with_cluster<T>(
     cluster_id: String,
     f: impl FnOnce(&mut Cluster) -> T,
 ) -> T {
-    let mut store = emulator
-        .0
-        .store
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut store = emulator.store();
     f(store
         .css
         .clusters

@@ -310,14 +310,6 @@ fn unknown_snapshot(snapshot_id: &str, request_id: &str) -> Response {
     )
 }
 
-fn lock(emulator: &Emulator) -> std::sync::MutexGuard<'_, crate::Store> {
-    emulator
-        .0
-        .store
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 #[utoipa::path(
     post,
     path = "/v1.0/{project_id}/snapshots",
@@ -347,7 +339,7 @@ async fn dws_create_snapshot(
     let name = snapshot.name.to_string();
     let id = emulator.0.ids.next();
     {
-        let mut store = lock(&emulator);
+        let mut store = emulator.store();
         // DWS names are case-insensitive: `Snap-1` and `snap-1` are the same snapshot.
         let key = (
             project_id.clone(),
@@ -409,7 +401,8 @@ async fn dws_list_snapshots(
     Path(project_id): Path<String>,
 ) -> Response {
     let config = &emulator.0.config;
-    let snapshots: Vec<DwsSnapshotView> = lock(&emulator)
+    let snapshots: Vec<DwsSnapshotView> = emulator
+        .store()
         .dws
         .snapshots
         .get(&project_id)
@@ -451,7 +444,8 @@ async fn dws_list_snapshot_details(
     axum::Extension(RequestId(request_id)): axum::Extension<RequestId>,
 ) -> Response {
     let config = &emulator.0.config;
-    let view = lock(&emulator)
+    let view = emulator
+        .store()
         .dws
         .snapshots
         .get(&project_id)
@@ -488,7 +482,7 @@ async fn dws_delete_snapshot(
     axum::Extension(RequestId(request_id)): axum::Extension<RequestId>,
 ) -> Response {
     let removed = {
-        let mut store = lock(&emulator);
+        let mut store = emulator.store();
         let store = &mut store.dws;
         let snapshots = store.snapshots.entry(project_id.clone()).or_default();
         match snapshots.iter().position(|s| s.id == snapshot_id) {
@@ -546,7 +540,8 @@ async fn dws_restore_cluster(
     snapspec_dws::check_restore(&request)
         .map_err(|error| crate::invalid_body(Api::Dws, &error, &request_id))?;
     let config = &emulator.0.config;
-    let phase = lock(&emulator)
+    let phase = emulator
+        .store()
         .dws
         .snapshots
         .get(&project_id)

@@ -111,6 +111,17 @@ struct Shared {
 #[derive(Clone)]
 pub struct Emulator(Arc<Shared>);
 
+impl Emulator {
+    /// The state of every API, locked. A handler that panicked while holding the lock leaves the
+    /// state as it was; the emulator goes on serving it rather than failing every later request.
+    fn store(&self) -> std::sync::MutexGuard<'_, Store> {
+        self.0
+            .store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
 /// The request id of the request being handled.
 #[derive(Clone)]
 struct RequestId(String);
@@ -258,13 +269,6 @@ async fn gatekeeper(State(emulator): State<Emulator>, request: Request, next: Ne
     let method = request.method().clone();
     let path = request.uri().path().to_string();
     let api = Api::of(&path);
-    let documented: &[u16] = request
-        .extensions()
-        .get::<MatchedPath>()
-        .and_then(|route| {
-            documented_statuses().get(&(method.to_string(), template_shape(route.as_str())))
-        })
-        .map_or(&[], Vec::as_slice);
     let (mut parts, body) = request.into_parts();
     let response = match axum::body::to_bytes(body, 16 * 1024 * 1024).await {
         Err(_) => json_response(StatusCode::PAYLOAD_TOO_LARGE, Vec::new()),
@@ -303,16 +307,14 @@ async fn gatekeeper(State(emulator): State<Emulator>, request: Request, next: Ne
             };
             match (refusal, api) {
                 (Some(refused), _) => refused,
-                (None, Some(api)) => {
-                    match fault(&emulator, api, documented, &parts.headers, &request_id) {
-                        Some(faulty) => faulty,
-                        None => {
-                            parts.extensions.insert(RequestId(request_id.clone()));
-                            next.run(Request::from_parts(parts, Body::from(bytes)))
-                                .await
-                        }
+                (None, Some(api)) => match fault(&emulator, api, &parts, &request_id) {
+                    Some(faulty) => faulty,
+                    None => {
+                        parts.extensions.insert(RequestId(request_id.clone()));
+                        next.run(Request::from_parts(parts, Body::from(bytes)))
+                            .await
                     }
-                }
+                },
                 (None, None) => {
                     next.run(Request::from_parts(parts, Body::from(bytes)))
                         .await
@@ -335,11 +337,19 @@ async fn gatekeeper(State(emulator): State<Emulator>, request: Request, next: Ne
 fn fault(
     emulator: &Emulator,
     api: Api,
-    documented: &[u16],
-    headers: &axum::http::HeaderMap,
+    request: &axum::http::request::Parts,
     request_id: &str,
 ) -> Option<Response> {
-    if let Some(forced) = headers.get(FORCE_STATUS_HEADER) {
+    if let Some(forced) = request.headers.get(FORCE_STATUS_HEADER) {
+        // Looked up only when a status is forced: it allocates, and every request comes here.
+        let documented: &[u16] = request
+            .extensions
+            .get::<MatchedPath>()
+            .and_then(|route| {
+                documented_statuses()
+                    .get(&(request.method.to_string(), template_shape(route.as_str())))
+            })
+            .map_or(&[], Vec::as_slice);
         let status = forced
             .to_str()
             .ok()
