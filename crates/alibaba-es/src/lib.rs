@@ -45,14 +45,20 @@ mod generated {
 
 pub use generated::*;
 pub use snapspec_runtime::{
-    AlibabaCredentials, ConfigError, FieldError, RequestSigner, VendorError, from_json,
-    http_client_builder, reqwest,
+    AlibabaCredentials, Backoff, ClientBuilder, ConfigError, FieldError, RequestSigner,
+    RetryPolicy, Timeouts, Transport, VendorError, from_json, http_client_builder,
+    new_client_token, reqwest,
 };
 
 /// The product code in the endpoint `https://elasticsearch.{regionId}.aliyuncs.com`.
 pub const PRODUCT: &str = "elasticsearch";
 
-snapspec_runtime::alibaba_client!(Client, PRODUCT, generated::OPERATION_IDS);
+snapspec_runtime::alibaba_client!(
+    Client,
+    PRODUCT,
+    generated::OPERATION_IDS,
+    generated::CLIENT_TOKEN_OPERATIONS
+);
 
 /// Reads the vendor's error (code, message, request id, whether a retry can help) out of an error
 /// returned by this client. `None` for errors that are not answers from the service (connection

@@ -238,6 +238,36 @@ impl RequestSigner {
     }
 }
 
+/// Every header name a signer adds (see [`header_name`]).
+const SIGNATURE_HEADERS: [&str; 14] = [
+    "authorization",
+    "host",
+    "x-sdk-date",
+    "x-project-id",
+    "x-security-token",
+    "x-auth-token",
+    "x-sdk-content-sha256",
+    "x-acs-version",
+    "x-acs-action",
+    "x-acs-date",
+    "x-acs-signature-nonce",
+    "x-acs-content-sha256",
+    "x-acs-accesskey-id",
+    "x-acs-security-token",
+];
+
+impl RequestSigner {
+    /// Removes what signing added to `request` (the signature and the headers it covers), so
+    /// that it can be signed again with a fresh date: a retry is the same request, signed anew.
+    /// The URL rewriting of [`RequestSigner::sign_request`] gives the same URL when repeated.
+    pub fn strip_signature(request: &mut reqwest::Request) {
+        let headers = request.headers_mut();
+        for name in SIGNATURE_HEADERS {
+            headers.remove(header_name(name));
+        }
+    }
+}
+
 /// Runs `sign` on a view of `request` that borrows its headers and body (nothing is copied).
 fn with_signable(
     request: &reqwest::Request,

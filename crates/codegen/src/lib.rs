@@ -33,7 +33,7 @@ use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagSt
 /// The Rust type every generated `Client` carries as its inner value: it signs each request in
 /// the `ClientHooks::pre` hook that the client crates implement with
 /// `snapspec_runtime::huawei_client!` or `alibaba_client!`.
-pub const CLIENT_INNER_TYPE: &str = "snapspec_runtime::RequestSigner";
+pub const CLIENT_INNER_TYPE: &str = "snapspec_runtime::Transport";
 
 /// Why a spec could not be turned into Rust.
 #[derive(Debug)]
@@ -533,6 +533,27 @@ pub fn operation_table(spec: &OpenAPI) -> String {
         }
     }
     code.push_str("];\n");
+    code.push_str(
+        "/// (progenitor's snake_case operation name, query parameter) of every operation that takes an\n\
+         /// idempotency token (`ClientToken`, `clientToken`): the client sends one token on every\n\
+         /// attempt, so it may retry the operation after an ambiguous failure.\n\
+         pub(crate) const CLIENT_TOKEN_OPERATIONS: &[(&str, &str)] = &[\n",
+    );
+    for (_, _, op) in spec.operations() {
+        let Some(id) = &op.operation_id else { continue };
+        let token = op.parameters.iter().find_map(|parameter| match parameter {
+            openapiv3::ReferenceOr::Item(openapiv3::Parameter::Query {
+                parameter_data, ..
+            }) if parameter_data.name.eq_ignore_ascii_case("clienttoken") => {
+                Some(parameter_data.name.clone())
+            }
+            _ => None,
+        });
+        if let Some(name) = token {
+            code.push_str(&format!("    ({:?}, {:?}),\n", id.to_snake_case(), name));
+        }
+    }
+    code.push_str("];\n");
     code
 }
 
@@ -608,6 +629,21 @@ paths:
     }
 
     #[test]
+    fn operations_with_an_idempotency_token_are_listed_with_its_name() {
+        let spec = load_spec(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      operationId: CreateSnapshot\n      parameters: [{name: ClientToken, in: query, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n  /b:\n    post:\n      operationId: Other\n      parameters: [{name: Token, in: query, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n",
+        )
+        .unwrap();
+        let table = operation_table(&spec);
+        let tokens = &table[table.find("CLIENT_TOKEN_OPERATIONS").unwrap()..];
+        assert!(
+            tokens.contains(r#"("create_snapshot", "ClientToken"),"#),
+            "{tokens}"
+        );
+        assert!(!tokens.contains("other"), "{tokens}");
+    }
+
+    #[test]
     fn a_generatable_spec_becomes_formatted_rust() {
         let spec = load_spec(
             "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: GetA\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: string}}}}\n",
@@ -615,7 +651,7 @@ paths:
         .unwrap();
         let code = generate(&spec).unwrap();
         assert!(code.contains("pub fn get_a(&self)"), "{code}");
-        assert!(code.contains("snapspec_runtime::RequestSigner"));
+        assert!(code.contains("snapspec_runtime::Transport"));
     }
 }
 

@@ -15,8 +15,8 @@
 //!   cores would run them; the scheduler's placement of tasks then varies from round to round.
 //!
 //! Rounds alternate the clients, so that a slow period of the machine hits all of them;
-//! the ratio reported is the median of the per-round ratios. `SNAPSPEC_BENCH_ONLY=signed|generated|
-//! hand-written|headers-only` runs one client alone (for profiling).
+//! the ratio reported is the median of the per-round ratios. `SNAPSPEC_BENCH_ONLY=signed|signed-once|
+//! generated|hand-written|headers-only` runs one client alone (for profiling).
 //!
 //! The process uses mimalloc: with glibc's malloc, client and server tasks on the same 2 cores
 //! spend their time waking each other on arena locks (futex wakes from `__lll_lock_wake_private`
@@ -358,9 +358,22 @@ async fn run(transport: &Transport, base: String, server_tid: Option<i32>) {
     let contenders = [
         Contender {
             name: "signed",
-            what: "generated CSS client, Huawei AK/SK signing",
+            what: "generated CSS client, Huawei AK/SK signing, default retry policy",
             call: leak(generated_call(
-                Client::new_with_client(&base, transport.client(), signer),
+                Client::new_with_client(&base, transport.client(), signer.clone().into()),
+                body.clone(),
+            )),
+        },
+        Contender {
+            name: "signed-once",
+            what: "the same with retries off (RetryPolicy::none)",
+            call: leak(generated_call(
+                Client::new_with_client(
+                    &base,
+                    transport.client(),
+                    snapspec_css::Transport::new(signer.clone())
+                        .with_retry(snapspec_css::RetryPolicy::none()),
+                ),
                 body.clone(),
             )),
         },
@@ -368,7 +381,11 @@ async fn run(transport: &Transport, base: String, server_tid: Option<i32>) {
             name: "generated",
             what: "generated CSS client, unsigned",
             call: leak(generated_call(
-                Client::new_with_client(&base, transport.client(), RequestSigner::unsigned()),
+                Client::new_with_client(
+                    &base,
+                    transport.client(),
+                    RequestSigner::unsigned().into(),
+                ),
                 body.clone(),
             )),
         },
@@ -393,7 +410,7 @@ async fn run(transport: &Transport, base: String, server_tid: Option<i32>) {
             )),
         },
     ];
-    const BASELINE: usize = 2;
+    const BASELINE: usize = 3;
 
     if let Ok(only) = std::env::var("SNAPSPEC_BENCH_ONLY") {
         let Some(contender) = contenders.iter().find(|c| c.name == only) else {

@@ -49,15 +49,22 @@ mod generated {
 
 pub use generated::*;
 pub use snapspec_runtime::{
-    ConfigError, FieldError, HuaweiCredentials, RequestSigner, VendorError, from_json,
-    http_client_builder, reqwest,
+    Backoff, ClientBuilder, ConfigError, FieldError, HuaweiCredentials, RequestSigner, RetryPolicy,
+    Timeouts, Transport, VendorError, from_json, http_client_builder, reqwest,
 };
 
 /// The service name in the endpoint `https://css.{region}.myhuaweicloud.com` and in the endpoint
 /// override variable `HUAWEICLOUD_SDK_REGION_CSS_{REGION}`.
 pub const SERVICE: &str = "css";
 
-snapspec_runtime::huawei_client!(Client, SERVICE, generated::OPERATION_IDS);
+mod recovery;
+
+snapspec_runtime::huawei_client!(
+    Client,
+    SERVICE,
+    generated::OPERATION_IDS,
+    recover = recovery::recover
+);
 
 /// Reads the vendor's error (code, message, request id, whether a retry can help) out of an error
 /// returned by this client. `None` for errors that are not answers from the service (connection
