@@ -178,7 +178,7 @@ struct RequestId(String);
 #[derive(OpenApi)]
 #[openapi(info(
     title = "snapspec emulator",
-    description = "The snapspec operations as the emulator serves them. Every operation may also answer 401 (Huawei) or 403 (Alibaba) when a signature is refused, and a 5xx injected by the fault settings."
+    description = "The snapspec operations as the emulator serves them. Every operation may also answer 401 (Huawei) or 403 (Alibaba) when a signature is refused, 429 (Huawei) or 400 Throttling.User (Alibaba) over the throttle rate, and a 5xx injected by the fault settings."
 ))]
 struct ApiDoc;
 
