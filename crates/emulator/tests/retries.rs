@@ -25,7 +25,7 @@ async fn start_faulty() -> String {
         listener,
         EmulatorConfig {
             credentials,
-            throttle_rate: Some(5.0),
+            throttle_rate: Some(10.0),
             drop_every: Some(3),
             ..EmulatorConfig::default()
         },
