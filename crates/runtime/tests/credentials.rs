@@ -58,6 +58,12 @@ struct Metadata {
     delay: Duration,
     log: Arc<Mutex<Vec<String>>>,
     issued: Arc<AtomicU32>,
+    /// How the Huawei credentials route answers: 0 as the service does, 1 with HTTP 500, 2 with
+    /// the 401 of a server without an agency.
+    trouble: Arc<AtomicU32>,
+    /// The Alibaba routes as on an instance without session tokens: the token request is refused
+    /// and requests without one are served.
+    alibaba_v1_only: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Metadata {
@@ -69,6 +75,8 @@ impl Metadata {
             delay: Duration::from_millis(200),
             log: Arc::default(),
             issued: Arc::default(),
+            trouble: Arc::default(),
+            alibaba_v1_only: Arc::default(),
         }
     }
 
@@ -136,6 +144,14 @@ async fn huawei_security_key(
     if header(&headers, "x-metadata-token") != Some(HUAWEI_SESSION) {
         return (StatusCode::UNAUTHORIZED, "token required".into());
     }
+    match m.trouble.load(Ordering::SeqCst) {
+        1 => return (StatusCode::INTERNAL_SERVER_ERROR, String::new()),
+        2 => {
+            let body = r#"{"error": "Please configure Cloud Service Agency first"}"#;
+            return (StatusCode::UNAUTHORIZED, body.into());
+        }
+        _ => {}
+    }
     tokio::time::sleep(m.delay).await;
     let n = m.issued.fetch_add(1, Ordering::SeqCst) + 1;
     // The service's format: microseconds and a Z.
@@ -161,6 +177,9 @@ async fn huawei_meta_data(State(m): State<Metadata>, headers: HeaderMap) -> (Sta
 
 async fn alibaba_token(State(m): State<Metadata>, headers: HeaderMap) -> (StatusCode, String) {
     m.record("PUT /latest/api/token");
+    if m.alibaba_v1_only.load(Ordering::SeqCst) {
+        return (StatusCode::FORBIDDEN, String::new());
+    }
     if header(&headers, "x-aliyun-ecs-metadata-token-ttl-seconds") != Some("21600") {
         return (StatusCode::BAD_REQUEST, "no ttl".into());
     }
@@ -169,7 +188,9 @@ async fn alibaba_token(State(m): State<Metadata>, headers: HeaderMap) -> (Status
 
 async fn alibaba_role(State(m): State<Metadata>, headers: HeaderMap) -> (StatusCode, String) {
     m.record("GET /latest/meta-data/ram/security-credentials/");
-    if header(&headers, "x-aliyun-ecs-metadata-token") != Some(ALIBABA_SESSION) {
+    let v1 = m.alibaba_v1_only.load(Ordering::SeqCst)
+        && !headers.contains_key("x-aliyun-ecs-metadata-token");
+    if !v1 && header(&headers, "x-aliyun-ecs-metadata-token") != Some(ALIBABA_SESSION) {
         return (StatusCode::UNAUTHORIZED, String::new());
     }
     (StatusCode::OK, ROLE.into())
@@ -183,7 +204,9 @@ async fn alibaba_credentials(
     m.record(&format!(
         "GET /latest/meta-data/ram/security-credentials/{role}"
     ));
-    if header(&headers, "x-aliyun-ecs-metadata-token") != Some(ALIBABA_SESSION) {
+    let v1 = m.alibaba_v1_only.load(Ordering::SeqCst)
+        && !headers.contains_key("x-aliyun-ecs-metadata-token");
+    if !v1 && header(&headers, "x-aliyun-ecs-metadata-token") != Some(ALIBABA_SESSION) {
         return (StatusCode::UNAUTHORIZED, String::new());
     }
     tokio::time::sleep(m.delay).await;
@@ -945,5 +968,83 @@ async fn clients_built_on_the_chains_are_accepted_by_the_emulator_with_the_secur
     assert!(
         sent.contains("x-acs-security-token: ali-security-token-2-never-shown"),
         "{sent}"
+    );
+}
+
+#[tokio::test]
+async fn a_failed_refresh_keeps_valid_credentials_retries_after_a_pause_and_fails_once_expired() {
+    let clock = FakeClock::starting_now();
+    let metadata = Metadata::new(clock.clone(), Duration::from_secs(3600));
+    let url = metadata.clone().start().await;
+    let env = env_of(&[("HOME", "/nonexistent")]);
+    let chain = HuaweiChain::new(&env, Some(&url)).with_clock(clock.function());
+    let security_key = "GET /openstack/latest/securitykey";
+    assert_eq!(access_key(&chain.signer().await.unwrap()), "HWTEMPAK0001");
+
+    // Within the margin, the service fails: the credentials still valid are used...
+    metadata.trouble.store(1, Ordering::SeqCst);
+    clock.advance(Duration::from_secs(3600 - 39 * 60));
+    assert_eq!(access_key(&chain.signer().await.unwrap()), "HWTEMPAK0001");
+    assert_eq!(metadata.count(security_key), 2);
+    // ...and the service is not asked again on every request, only after a pause.
+    for _ in 0..20 {
+        chain.signer().await.unwrap();
+    }
+    assert_eq!(metadata.count(security_key), 2);
+    clock.advance(Duration::from_secs(11));
+    chain.signer().await.unwrap();
+    assert_eq!(metadata.count(security_key), 3);
+
+    // Once they have expired, the failure is the caller's, naming the service and its answer.
+    clock.advance(Duration::from_secs(40 * 60));
+    let error = chain.signer().await.unwrap_err();
+    assert_eq!(
+        error.tried.last().unwrap(),
+        &(
+            format!("ECS metadata at {url}"),
+            "GET /openstack/latest/securitykey answered HTTP 500".to_string()
+        )
+    );
+
+    // A server without an agency is told apart; a service back to health serves again.
+    metadata.trouble.store(2, Ordering::SeqCst);
+    let error = chain.signer().await.unwrap_err();
+    assert!(
+        error.to_string().ends_with(
+            "GET /openstack/latest/securitykey answered HTTP 401: no agency is attached to this server"
+        ),
+        "{error}"
+    );
+    metadata.trouble.store(0, Ordering::SeqCst);
+    assert_eq!(access_key(&chain.signer().await.unwrap()), "HWTEMPAK0002");
+}
+
+#[tokio::test]
+async fn alibaba_goes_on_without_a_session_token_unless_imdsv1_is_switched_off() {
+    let metadata = Metadata::new(FakeClock::starting_now(), Duration::from_secs(6 * 3600));
+    metadata.alibaba_v1_only.store(true, Ordering::SeqCst);
+    let url = metadata.clone().start().await;
+    let env = env_of(&[("HOME", "/nonexistent")]);
+    let chain = AlibabaChain::new(&env, VERSION, Some(&url));
+    assert_eq!(
+        access_key(&chain.signer().await.unwrap()),
+        "STS.ALITEMP0001"
+    );
+
+    let env = env_of(&[
+        ("HOME", "/nonexistent"),
+        ("ALIBABA_CLOUD_IMDSV1_DISABLED", "true"),
+    ]);
+    let error = AlibabaChain::new(&env, VERSION, Some(&url))
+        .signer()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.tried.last().unwrap().1,
+        "PUT /latest/api/token answered HTTP 403 (and ALIBABA_CLOUD_IMDSV1_DISABLED is true, so no request goes without a token)"
+    );
+    assert_eq!(
+        metadata.count("GET /latest/meta-data/ram/security-credentials/"),
+        1
     );
 }
