@@ -13,15 +13,18 @@
 //! has credentials is used from then on. Temporary credentials from the metadata service are
 //! fetched on the first request and fetched again a margin before they expire (the SDKs'
 //! margins: 40 minutes for Huawei, 15 minutes for Alibaba), by one caller while the others wait
-//! for its answer. When nothing works, [`CredentialsError`] lists every place tried and why.
+//! for its answer. When nothing works, [`crate::CredentialsError`] lists every place tried and
+//! why.
 //!
-//! Tests point the metadata service at a loopback server: [`HuaweiChain::with_metadata_url`] or
-//! `SNAPSPEC_HUAWEI_METADATA_URL`, [`AlibabaChain::with_metadata_url`] or
-//! `SNAPSPEC_ALIBABA_METADATA_URL`.
+//! Each metadata service's address can be replaced (tests point it at a loopback server): the
+//! constructors' `metadata_url` argument, else `SNAPSPEC_HUAWEI_METADATA_URL` /
+//! `SNAPSPEC_ALIBABA_METADATA_URL`. Requests to it get short timeouts (the SDKs': 3 s to connect
+//! and 3 s to read for Huawei, 1 s and 1 s for Alibaba), go through no proxy, and are switched
+//! off by `SNAPSPEC_HUAWEI_METADATA_DISABLED=true` / `ALIBABA_CLOUD_ECS_METADATA_DISABLED=true`.
 
-mod alibaba;
+pub mod alibaba;
 mod cache;
-mod huawei;
+pub mod huawei;
 mod ini;
 mod metadata;
 

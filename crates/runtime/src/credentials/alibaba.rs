@@ -113,7 +113,11 @@ impl AlibabaChain {
     /// the process environment), signing for API `version` (`2017-06-13`), asking the metadata
     /// service at `metadata_url` if given, else at `$SNAPSPEC_ALIBABA_METADATA_URL`, else at
     /// [`METADATA_URL`].
-    pub fn new(env: Env<'_>, version: &str, metadata_url: Option<&str>) -> AlibabaChain {
+    pub fn new(
+        env: &dyn Fn(&str) -> Option<String>,
+        version: &str,
+        metadata_url: Option<&str>,
+    ) -> AlibabaChain {
         let settings = MetadataSettings {
             url: metadata_url
                 .map(str::to_string)

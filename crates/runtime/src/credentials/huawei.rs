@@ -96,7 +96,7 @@ impl HuaweiChain {
     /// The chain over `env` (a lookup from variable name to value; [`crate::process_env`] for
     /// the process environment), asking the metadata service at `metadata_url` if given, else
     /// at `$SNAPSPEC_HUAWEI_METADATA_URL`, else at [`METADATA_URL`].
-    pub fn new(env: Env<'_>, metadata_url: Option<&str>) -> HuaweiChain {
+    pub fn new(env: &dyn Fn(&str) -> Option<String>, metadata_url: Option<&str>) -> HuaweiChain {
         let mut tried = Vec::new();
         match HuaweiCredentials::from_env(env) {
             Ok(credentials) => return HuaweiChain::fixed(tried, ENVIRONMENT, credentials),
