@@ -290,10 +290,45 @@ pub async fn execute<'a>(
     }
 }
 
+/// What [`execute`] does around an attempt that succeeds, without the network: keep a copy of
+/// the request for a retry, classify the answer, drop the copy. For the benchmark of the retry
+/// layer's cost (`benches/retry_overhead.rs`); `None` if the answer would have been retried.
+#[doc(hidden)]
+pub fn first_attempt_bookkeeping(
+    request: &reqwest::Request,
+    response: reqwest::Response,
+    vendor: Vendor,
+) -> Option<reqwest::Response> {
+    let spare = request.try_clone();
+    let mut classified = std::pin::pin!(classify(Ok(response), vendor));
+    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+    // A success is classified from its status and headers alone: the future is ready at once.
+    let outcome = match classified.as_mut().poll(&mut context) {
+        std::task::Poll::Ready(outcome) => outcome,
+        std::task::Poll::Pending => return None,
+    };
+    drop(spare);
+    match outcome {
+        Outcome::Done(Ok(response)) => Some(response),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
+
+    #[test]
+    fn a_success_is_classified_without_waiting_and_handed_over() {
+        let request = reqwest::Request::new(Method::POST, "http://h/x".parse().unwrap());
+        let ok = reqwest::Response::from(http::Response::builder().status(201).body("{}").unwrap());
+        let handed = first_attempt_bookkeeping(&request, ok, Vendor::Huawei).expect("a success");
+        assert_eq!(handed.status(), 201);
+        let throttled =
+            reqwest::Response::from(http::Response::builder().status(429).body("").unwrap());
+        assert!(first_attempt_bookkeeping(&request, throttled, Vendor::Huawei).is_none());
+    }
 
     #[test]
     fn retry_after_reads_seconds_and_http_dates() {
