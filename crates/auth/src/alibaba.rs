@@ -189,7 +189,7 @@ pub fn sign(
 }
 
 /// [`sign`] with the key schedule of the AccessKey secret computed beforehand (`key`).
-pub(crate) fn sign_with_key(
+pub fn sign_with_key(
     request: &SignableRequest<'_>,
     operation: Operation<'_>,
     credentials: &AlibabaCredentials,

@@ -233,7 +233,7 @@ pub fn sign(
 }
 
 /// [`sign`] with the key schedule of `credentials.sk` computed beforehand (`key`).
-pub(crate) fn sign_with_key(
+pub fn sign_with_key(
     request: &SignableRequest<'_>,
     credentials: &HuaweiCredentials,
     key: &SigningKey,

@@ -12,10 +12,11 @@ use sha2::Sha256;
 /// with the secret itself as the key, so a signer that keeps one of these skips two SHA-256
 /// blocks per request. Holds key material: `Debug` prints nothing of it.
 #[derive(Clone)]
-pub(crate) struct SigningKey(Hmac<Sha256>);
+pub struct SigningKey(Hmac<Sha256>);
 
 impl SigningKey {
-    pub(crate) fn new(secret: &str) -> SigningKey {
+    /// The key schedule of `secret`.
+    pub fn new(secret: &str) -> SigningKey {
         SigningKey(Hmac::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length"))
     }
 

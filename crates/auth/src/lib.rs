@@ -10,9 +10,12 @@
 //!   one the classic SDK (`aliyun-python-sdk-core`) and the aliyun CLI send, byte-identical to
 //!   `aliyun-python-sdk-core` 2.16.1 (golden vectors in `tests/vectors/alibaba_roa.json`), with
 //!   the pieces a server needs to verify it.
-//! - [`RequestSigner`]: applies either (or Huawei token authentication, or nothing) to a
-//!   `reqwest::Request` about to be sent (`snapspec-runtime` calls it from a generated client's
-//!   hooks, for every attempt).
+//! - [`SigningKey`] and `sign_with_key`: the same signers with a secret's HMAC key schedule
+//!   computed once, for a caller that signs many requests (`snapspec-runtime`'s `RequestSigner`,
+//!   which applies them to the `reqwest::Request` a generated client is about to send).
+//!
+//! This crate has no HTTP client: the signers take a [`SignableRequest`] (method, URL, headers,
+//! body bytes) and return the headers to add.
 //! - [`HuaweiCredentials::from_env`], [`AlibabaCredentials::from_env`], [`huawei_endpoint`],
 //!   [`alibaba_endpoint`]: the official SDKs' environment variables and endpoints, with the
 //!   environment lookup passed in (or [`process_env`] for the real one).
@@ -32,7 +35,6 @@ mod env;
 pub mod huawei;
 mod key;
 mod secret;
-mod signer;
 mod vendor_error;
 
 pub use alibaba::AlibabaCredentials;
@@ -40,8 +42,8 @@ pub use env::{
     ConfigError, alibaba_elasticsearch_endpoint, alibaba_endpoint, huawei_endpoint, process_env,
 };
 pub use huawei::HuaweiCredentials;
+pub use key::SigningKey;
 pub use secret::Secret;
-pub use signer::{RequestSigner, SignError};
 pub use vendor_error::VendorError;
 
 /// A request as the signers see it: what goes on the wire, nothing else.

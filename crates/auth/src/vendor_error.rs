@@ -42,11 +42,7 @@ impl VendorError {
     /// (`error_code`/`error_msg`, CSS's `errCode`/`externalMessage`, and `{"error": {"code",
     /// "message"}}` as IAM answers), with the request id from the `X-Request-Id` header, and
     /// Alibaba bodies (`Code`/`Message`/`RequestId`). Anything else leaves code and message empty.
-    pub fn from_response(
-        status: u16,
-        headers: &reqwest::header::HeaderMap,
-        body: &[u8],
-    ) -> VendorError {
+    pub fn from_response(status: u16, headers: &http::HeaderMap, body: &[u8]) -> VendorError {
         let json: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
         // IAM and some gateways nest the fields in an `error` object.
         let nested = json.get("error").filter(|e| e.is_object());
@@ -100,7 +96,7 @@ impl std::error::Error for VendorError {}
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reqwest::header::HeaderMap;
+    use http::HeaderMap;
 
     #[test]
     fn huawei_errors_take_the_request_id_from_the_header() {

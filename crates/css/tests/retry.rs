@@ -7,8 +7,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
-use snapspec_auth::{HuaweiCredentials, RequestSigner};
+use snapspec_auth::HuaweiCredentials;
 use snapspec_css::{Backoff, Client, RetryPolicy, types};
+use snapspec_runtime::RequestSigner;
 use snapspec_testkit::scripted::{ScriptedServer, Step};
 
 const CREATED: &str = r#"{"backup":{"id":"9dc4f5c9-33c0-45c7-9378-ae35ae350682","name":"snap_1"}}"#;

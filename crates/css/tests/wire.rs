@@ -2,8 +2,8 @@
 //! documented example and constraint taken from the spec itself.
 
 use serde_json::{Value, json};
-use snapspec_auth::RequestSigner;
 use snapspec_css::{Client, Error, from_json, types, vendor_error};
+use snapspec_runtime::RequestSigner;
 use snapspec_testkit::Spec;
 use wiremock::matchers::{any, body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

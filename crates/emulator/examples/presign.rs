@@ -10,7 +10,8 @@
 
 use std::io::Write;
 
-use snapspec_auth::{HuaweiCredentials, RequestSigner};
+use snapspec_auth::HuaweiCredentials;
+use snapspec_runtime::RequestSigner;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -5,8 +5,9 @@
 
 use serde_json::{Value, json};
 use snapspec_alibaba_es::{Client, Error, types, vendor_error};
-use snapspec_auth::{AlibabaCredentials, RequestSigner, Secret};
+use snapspec_auth::{AlibabaCredentials, Secret};
 use snapspec_emulator::{Credentials, EmulatorConfig};
+use snapspec_runtime::RequestSigner;
 
 const KEY_ID: &str = "LTAIlifecycleTest0001";
 const KEY_SECRET: &str = "lifecycle-test-alibaba-secret";

@@ -6,10 +6,11 @@
 use std::time::Duration;
 
 use serde_json::json;
-use snapspec_auth::{HuaweiCredentials, RequestSigner, Secret};
+use snapspec_auth::{HuaweiCredentials, Secret};
 use snapspec_css::types::{self, ListSnapshotBackupsResp};
 use snapspec_css::{Client, Error};
 use snapspec_emulator::{Credentials, EmulatorConfig, FORCE_STATUS_HEADER};
+use snapspec_runtime::RequestSigner;
 
 const AK: &str = "EMULATORCSSLIFECYCLE1";
 const SK: &str = "emulator-css-lifecycle-secret";

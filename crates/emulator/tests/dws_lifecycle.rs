@@ -5,9 +5,10 @@
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use snapspec_auth::{HuaweiCredentials, RequestSigner, Secret};
+use snapspec_auth::{HuaweiCredentials, Secret};
 use snapspec_dws::{Client, types};
 use snapspec_emulator::{Credentials, EmulatorConfig, FORCE_STATUS_HEADER};
+use snapspec_runtime::RequestSigner;
 
 const AK: &str = "DWSLIFECYCLETESTAK01";
 const SK: &str = "dws-lifecycle-test-secret";

@@ -4,8 +4,9 @@
 use std::time::{Duration, SystemTime};
 
 use serde_json::{Value, json};
-use snapspec_auth::{AlibabaCredentials, HuaweiCredentials, RequestSigner, Secret};
+use snapspec_auth::{AlibabaCredentials, HuaweiCredentials, Secret};
 use snapspec_emulator::{Credentials, EmulatorConfig, FORCE_STATUS_HEADER};
+use snapspec_runtime::RequestSigner;
 
 const AK: &str = "EMULATORTESTAK000001";
 const SK: &str = "emulator-test-secret-key";

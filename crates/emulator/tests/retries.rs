@@ -7,8 +7,9 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use snapspec_auth::{HuaweiCredentials, RequestSigner, Secret};
+use snapspec_auth::{HuaweiCredentials, Secret};
 use snapspec_emulator::{Credentials, EmulatorConfig};
+use snapspec_runtime::RequestSigner;
 use snapspec_runtime::{Backoff, RetryPolicy};
 
 const AK: &str = "EMULATORTESTAK000001";

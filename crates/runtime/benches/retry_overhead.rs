@@ -60,7 +60,7 @@ fn retry_overhead(c: &mut Criterion) {
         b.iter_batched(
             || {
                 let mut unsigned = request.try_clone().unwrap();
-                snapspec_auth::RequestSigner::strip_signature(&mut unsigned);
+                RequestSigner::strip_signature(&mut unsigned);
                 unsigned
             },
             |mut unsigned| signer.sign_request(black_box(&mut unsigned), "create_snapshot"),

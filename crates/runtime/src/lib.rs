@@ -24,6 +24,7 @@ mod backoff;
 mod builder;
 pub mod credentials;
 pub mod retry;
+mod signer;
 mod transport;
 
 pub use backoff::Backoff;
@@ -35,7 +36,8 @@ pub use transport::{CredentialsError, SignerSource, Transport, Vendor};
 /// The HTTP client crate the generated clients are built on, so that a program configuring one
 /// (see [`http_client_builder`]) uses the same version.
 pub use reqwest;
-pub use snapspec_auth::{AlibabaCredentials, HuaweiCredentials, RequestSigner, VendorError};
+pub use signer::{RequestSigner, SignError};
+pub use snapspec_auth::{AlibabaCredentials, HuaweiCredentials, VendorError};
 
 #[doc(hidden)]
 pub mod __private {

@@ -122,7 +122,7 @@ impl Transport {
 
     /// Signs a request that was signed before again, with a fresh date and nonce.
     pub async fn resign(&self, request: &mut reqwest::Request, action: &str) -> Result<(), String> {
-        snapspec_auth::RequestSigner::strip_signature(request);
+        RequestSigner::strip_signature(request);
         self.sign(request, action).await
     }
 }

@@ -1,4 +1,4 @@
-//! Applying the pure signers to a `reqwest::Request` about to be sent.
+//! Applying the pure signers of `snapspec-auth` to a `reqwest::Request` about to be sent.
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -7,9 +7,9 @@ use std::time::SystemTime;
 
 use reqwest::header::{HeaderName, HeaderValue};
 
-use crate::key::SigningKey;
-use crate::{
-    AddedHeaders, AlibabaCredentials, HuaweiCredentials, Secret, SignableRequest, alibaba, huawei,
+use snapspec_auth::{
+    AddedHeaders, AlibabaCredentials, HuaweiCredentials, Secret, SignableRequest, SigningKey,
+    alibaba, huawei,
 };
 
 /// progenitor adds `api-version` to every request; the clouds do not use it.

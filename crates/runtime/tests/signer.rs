@@ -3,9 +3,8 @@
 
 use std::time::{Duration, SystemTime};
 
-use snapspec_auth::{
-    AlibabaCredentials, HuaweiCredentials, RequestSigner, SignableRequest, alibaba, huawei,
-};
+use snapspec_auth::{SignableRequest, alibaba, huawei};
+use snapspec_runtime::{AlibabaCredentials, HuaweiCredentials, RequestSigner};
 
 const SK: &str = "super-secret-sk-value";
 const ALIBABA_SECRET: &str = "super-secret-alibaba-value";

@@ -83,7 +83,7 @@ fn progenitor_request(url: &url::Url, body: &'static str) -> reqwest::Request {
 }
 
 fn request_signer(c: &mut Criterion) {
-    let signer = snapspec_auth::RequestSigner::huawei(
+    let signer = snapspec_runtime::RequestSigner::huawei(
         HuaweiCredentials::new("HPUAEXAMPLEAK0000001", "ExampleSecretKey")
             .with_project_id("6204a5bd270343b5885144cf9c8c158d"),
     );
@@ -111,7 +111,7 @@ fn request_signer(c: &mut Criterion) {
         },
     );
 
-    let signer = snapspec_auth::RequestSigner::alibaba(
+    let signer = snapspec_runtime::RequestSigner::alibaba(
         AlibabaCredentials::new("LTAI5tExampleKeyId0001", "ExampleAccessKeySecret"),
         "2017-06-13",
     );

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::time::SystemTime;
 
 use serde::Deserialize;
-use snapspec_auth::{AlibabaCredentials, RequestSigner};
+use snapspec_runtime::{AlibabaCredentials, RequestSigner};
 
 #[derive(Deserialize)]
 struct VectorFile {
@@ -43,7 +43,8 @@ struct Expected {
 
 fn case(name: &str) -> Case {
     let file: VectorFile =
-        serde_json::from_str(include_str!("vectors/alibaba.json")).expect("vector file parses");
+        serde_json::from_str(include_str!("../../auth/tests/vectors/alibaba.json"))
+            .expect("vector file parses");
     file.cases
         .into_iter()
         .find(|c| c.name == name)
