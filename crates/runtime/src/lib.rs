@@ -9,7 +9,8 @@
 //! - constructors from a region (resolving the regional endpoint, with the official SDKs'
 //!   environment overrides) and from the environment's credentials;
 //! - [`vendor_error`], which reads the vendor's code, message and request id out of an error;
-//! - [`from_json`], which builds a request body from JSON and names the field that breaks a rule.
+//! - [`from_json`], which builds a request body from JSON and names the field that breaks a rule;
+//! - [`wait::poll_until`], the polling loop behind the clients' `wait_for_*` methods.
 
 #![deny(missing_docs)]
 
@@ -22,11 +23,13 @@ mod backoff;
 mod builder;
 pub mod retry;
 mod transport;
+pub mod wait;
 
 pub use backoff::Backoff;
 pub use builder::{ClientBuilder, GeneratedClient, Timeouts};
 pub use retry::{Recovery, RetryPolicy};
 pub use transport::{CredentialsError, SignerSource, Transport, Vendor};
+pub use wait::{Check, Outcome, PollError, Progress, WaitSettings};
 
 /// The HTTP client crate the generated clients are built on, so that a program configuring one
 /// (see [`http_client_builder`]) uses the same version.
