@@ -297,12 +297,21 @@ mod tests {
             Check::Reached(_) => "reached",
             Check::Failed(_) => "failed",
         };
-        assert_eq!(kind(snapshot_check(with(Some("BUILDING"), None))), "pending");
+        assert_eq!(
+            kind(snapshot_check(with(Some("BUILDING"), None))),
+            "pending"
+        );
         assert_eq!(kind(snapshot_check(with(None, None))), "pending");
         assert_eq!(kind(snapshot_check(with(Some("NEW_ONE"), None))), "pending");
-        assert_eq!(kind(snapshot_check(with(Some("COMPLETED"), None))), "reached");
+        assert_eq!(
+            kind(snapshot_check(with(Some("COMPLETED"), None))),
+            "reached"
+        );
         assert_eq!(kind(snapshot_check(with(Some("FAILED"), None))), "failed");
-        assert_eq!(kind(snapshot_check(with(Some("PART_FAILED"), None))), "failed");
+        assert_eq!(
+            kind(snapshot_check(with(Some("PART_FAILED"), None))),
+            "failed"
+        );
         assert_eq!(kind(restore_check(with(None, Some("none")))), "pending");
         assert_eq!(kind(restore_check(with(None, Some("success")))), "reached");
         assert_eq!(kind(restore_check(with(None, Some("Failed")))), "failed");
