@@ -386,9 +386,9 @@ fn css_prune_keeps_the_newest_completed_deletes_the_rest_and_refuses_one_in_prog
     );
     let plan = stdout_json(&dry);
     assert_eq!(plan["dry_run"], true);
-    assert_eq!(ids(&plan["kept"]), [kept.clone()]);
+    assert_eq!(ids(&plan["kept"]), std::slice::from_ref(&kept));
     assert_eq!(ids(&plan["would_delete"]), [failed.clone(), oldest.clone()]);
-    assert_eq!(ids(&plan["refused"]), [building.clone()]);
+    assert_eq!(ids(&plan["refused"]), std::slice::from_ref(&building));
     assert!(
         plan["refused"][0]["reason"]
             .as_str()
@@ -419,7 +419,7 @@ fn css_prune_keeps_the_newest_completed_deletes_the_rest_and_refuses_one_in_prog
     assert_eq!(code(&real), Some(7), "{}", stderr(&real));
     let report = stdout_json(&real);
     assert_eq!(ids(&report["deleted"]), [failed, oldest]);
-    assert_eq!(ids(&report["refused"]), [building.clone()]);
+    assert_eq!(ids(&report["refused"]), std::slice::from_ref(&building));
     assert!(
         stderr(&real).contains("status gone after"),
         "{}",

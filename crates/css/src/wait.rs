@@ -284,10 +284,11 @@ mod tests {
     use super::*;
 
     fn with(status: Option<&str>, restore: Option<&str>) -> ListedSnapshot {
-        let mut snapshot = ListedSnapshot::default();
-        snapshot.status = status.map(str::to_string);
-        snapshot.restore_status = restore.map(str::to_string);
-        snapshot
+        ListedSnapshot {
+            status: status.map(str::to_string),
+            restore_status: restore.map(str::to_string),
+            ..ListedSnapshot::default()
+        }
     }
 
     #[test]

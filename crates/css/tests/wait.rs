@@ -208,7 +208,7 @@ async fn deleted_snapshots_are_awaited_until_no_longer_listed() {
         .wait_for_snapshots_deleted(
             PROJECT,
             CLUSTER,
-            &[kept.clone()],
+            std::slice::from_ref(&kept),
             quick(Duration::from_millis(150)),
             |_| {},
         )

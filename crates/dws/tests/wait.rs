@@ -186,7 +186,7 @@ async fn deleted_snapshots_are_awaited_until_no_longer_listed() {
     let outcome = client
         .wait_for_snapshots_deleted(
             PROJECT,
-            &[kept.clone()],
+            std::slice::from_ref(&kept),
             quick(Duration::from_millis(150)),
             |_| {},
         )
