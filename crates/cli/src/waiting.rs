@@ -23,8 +23,9 @@ const DEFAULT_TIMEOUT: &str = "60m";
 /// `--wait`, `--timeout` and `--poll-interval`.
 #[derive(Debug, Args)]
 pub(crate) struct WaitArgs {
-    /// After the request is accepted, wait until the snapshot reaches a final status, showing
-    /// progress on stderr; exit 5 when --timeout passes first, 6 when it ends failed.
+    /// After the request is accepted, wait for its outcome (a new snapshot's final status, a
+    /// deleted one gone, a CSS restore's restoreStatus), showing progress on stderr; exit 5 when
+    /// --timeout passes first, 6 when it ends failed.
     #[arg(long)]
     pub(crate) wait: bool,
     /// How long --wait may last in all, e.g. 30m, 1h, 90s.
