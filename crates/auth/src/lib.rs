@@ -6,6 +6,10 @@
 //! - [`alibaba::sign`]: Alibaba Cloud signature V3, `ACS3-HMAC-SHA256`, byte-identical to
 //!   `alibabacloud-tea-openapi`'s `Utils.get_authorization` (golden vectors in
 //!   `tests/vectors/alibaba.json`).
+//! - [`alibaba_roa::sign`]: Alibaba Cloud's ROA signature, `acs <AccessKeyId>:<HMAC-SHA1>`, the
+//!   one the classic SDK (`aliyun-python-sdk-core`) and the aliyun CLI send, byte-identical to
+//!   `aliyun-python-sdk-core` 2.16.1 (golden vectors in `tests/vectors/alibaba_roa.json`), with
+//!   the pieces a server needs to verify it.
 //! - [`RequestSigner`]: applies either (or Huawei token authentication, or nothing) to a
 //!   `reqwest::Request` about to be sent (`snapspec-runtime` calls it from a generated client's
 //!   hooks, for every attempt).
@@ -21,6 +25,7 @@
 #![deny(missing_docs)]
 
 pub mod alibaba;
+pub mod alibaba_roa;
 mod canonical;
 mod encoding;
 mod env;

@@ -155,7 +155,7 @@ pub(crate) async fn run(
             let token = match client_token {
                 Some(token) => checked_token::<types::CreateSnapshotClientToken>(&token)?,
                 None => {
-                    let token = new_client_token()?;
+                    let token = snapspec_alibaba_es::new_client_token();
                     // Before sending, so that a retry after any failure can reuse it.
                     eprintln!(
                         "client token: {token} (to retry without a second snapshot: --client-token {token})"
@@ -233,41 +233,17 @@ where
     T::try_from(token).map_err(|e| Failure::InvalidArgument(format!("--client-token: {e}")))
 }
 
-/// A random token shaped like a UUID (version 4), unique per request.
-fn new_client_token() -> Result<String, Failure> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| {
-        Failure::Configuration(format!(
-            "cannot make a client token: no randomness ({e}); pass --client-token"
-        ))
-    })?;
-    Ok(uuid_v4(bytes))
-}
-
-/// `bytes` formatted as a version-4 UUID (the version and variant bits set).
-fn uuid_v4(mut bytes: [u8; 16]) -> String {
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn generated_tokens_are_version_4_uuids_and_differ() {
-        assert_eq!(uuid_v4([0xff; 16]), "ffffffff-ffff-4fff-bfff-ffffffffffff");
-        assert_eq!(uuid_v4([0; 16]), "00000000-0000-4000-8000-000000000000");
-        let (a, b) = (new_client_token().unwrap(), new_client_token().unwrap());
+        let (a, b) = (
+            snapspec_alibaba_es::new_client_token(),
+            snapspec_alibaba_es::new_client_token(),
+        );
+        assert_eq!(&a[14..15], "4", "version 4: {a}");
         assert_ne!(a, b);
         assert_eq!(a.len(), 36);
         assert!(checked_token::<types::CreateSnapshotClientToken>(&a).is_ok());

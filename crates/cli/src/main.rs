@@ -76,6 +76,11 @@ enum Command {
     /// "huawei_tokens": ["..."], "alibaba": [{"access_key_id": "...", "access_key_secret": "..."}]}).
     /// With none configured, it accepts unsigned requests and says so. Any project id is accepted,
     /// each with its own state. Logs go to stderr (RUST_LOG=warn to quiet them).
+    ///
+    /// Alibaba requests may be signed with ACS3-HMAC-SHA256 or with the ROA signature
+    /// (Authorization: acs <AccessKeyId>:<signature>) of the classic SDKs and the aliyun CLI.
+    /// --throttle-rate, --drop-every, --error-rate and --latency-ms make it misbehave on demand,
+    /// for testing retries.
     Emulate(EmulateArgs),
 }
 
@@ -107,6 +112,25 @@ struct EmulateArgs {
     /// instead of completing (repeatable).
     #[arg(long, value_name = "NAME")]
     fail_snapshot: Vec<String>,
+    /// Requests per second each access key may make (all unsigned requests share one
+    /// allowance), with bursts of up to one second's worth. Requests over it are refused as
+    /// each vendor's gateway refuses them, without being carried out: Huawei with HTTP 429 and
+    /// APIGW.0308, Alibaba with HTTP 400 and Throttling.User. Off by default.
+    #[arg(long, value_name = "PER_SECOND", value_parser = parse_throttle_rate)]
+    throttle_rate: Option<f64>,
+    /// Carry out every Nth request (counted across the emulator) and then close its connection
+    /// without answering, so the client cannot tell whether it was processed. Off by default.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    drop_every: Option<u64>,
+}
+
+fn parse_throttle_rate(value: &str) -> Result<f64, String> {
+    match value.parse::<f64>() {
+        Ok(rate) if rate.is_finite() && rate > 0.0 => Ok(rate),
+        _ => Err(format!(
+            "`{value}` is not a positive number of requests per second (e.g. 5, or 0.5 for one request every 2 seconds)"
+        )),
+    }
 }
 
 fn parse_rate(value: &str) -> Result<f64, String> {
@@ -138,6 +162,8 @@ async fn emulate(args: EmulateArgs) -> Result<Value, Failure> {
         error_rate: args.error_rate,
         snapshot_duration: args.snapshot_duration,
         failing_snapshots: args.fail_snapshot.into_iter().collect(),
+        throttle_rate: args.throttle_rate,
+        drop_every: args.drop_every,
         ..snapspec_emulator::EmulatorConfig::default()
     };
     let listener = tokio::net::TcpListener::bind(args.listen)

@@ -147,6 +147,15 @@ pub struct EmulatorConfig {
     /// Snapshot names that end in the vendor's failed status (CSS `FAILED`, DWS `UNAVAILABLE`)
     /// instead of completing: failures on demand.
     pub failing_snapshots: BTreeSet<String>,
+    /// Requests per second each access key may make (one bucket for all unsigned requests), as an
+    /// API gateway's token bucket holding one second's worth of requests (at least one); a
+    /// request over the rate gets the vendor's throttling answer and reaches no handler. `None`:
+    /// no throttling.
+    pub throttle_rate: Option<f64>,
+    /// Every Nth vendor request (counted across the emulator, after signature checks and
+    /// throttling) is carried out, then its connection is closed without an answer: an
+    /// ambiguous failure for the client. `None` or `Some(0)`: never.
+    pub drop_every: Option<u64>,
 }
 
 impl Default for EmulatorConfig {
@@ -160,6 +169,8 @@ impl Default for EmulatorConfig {
             max_clock_skew: Duration::from_secs(15 * 60),
             snapshot_duration: Duration::from_secs(3),
             failing_snapshots: BTreeSet::new(),
+            throttle_rate: None,
+            drop_every: None,
         }
     }
 }

@@ -6,6 +6,26 @@
 //! and cluster or instance, vendor-shaped errors, and faults on demand. Its contract is described
 //! with utoipa and served at `/openapi.json`; its contract test (`tests/contract.rs`) compares it
 //! with `spec/`.
+//!
+//! Alibaba requests may be signed with `ACS3-HMAC-SHA256` (the current SDKs) or with the ROA
+//! signature `acs <AccessKeyId>:<signature>` (the classic SDK `aliyun-python-sdk-core` and the
+//! aliyun CLI); both are refused the same way when the key, the secret, the signed parts or the
+//! date are wrong.
+//!
+//! Faults on demand, for testing clients' retries (fields of [`EmulatorConfig`], flags of
+//! `snapspec emulate`):
+//!
+//! - `throttle_rate` (`--throttle-rate`): a token bucket per access key (one for all unsigned
+//!   requests) refilled at that many requests per second and holding one second's worth. A
+//!   request over the rate reaches no handler and gets the vendor's answer: Huawei's API gateway
+//!   `429` with `APIGW.0308`, Alibaba `400` with `Throttling.User`. Neither vendor documents a
+//!   `Retry-After` header, so none is sent.
+//! - `drop_every` (`--drop-every`): every Nth vendor request is carried out (a create takes
+//!   effect) and its connection is then closed without a byte of answer, so the client cannot
+//!   tell whether it was processed. Only [`serve`] can do this (it owns the connections); a
+//!   [`router`] served some other way answers those requests normally.
+//! - `error_rate` (`--error-rate`) and the `X-Snapspec-Force-Status` header: 5xx and documented
+//!   error answers.
 
 mod alibaba;
 mod config;
@@ -15,12 +35,15 @@ mod model;
 mod verify;
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::SystemTime;
+use std::task::{Context, Poll};
+use std::time::{Instant, SystemTime};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
+use axum::extract::connect_info::{ConnectInfo, Connected};
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -105,6 +128,32 @@ struct Shared {
     store: Mutex<Store>,
     ids: IdSource,
     faults: AtomicU64,
+    /// Token buckets of `config.throttle_rate`, by access key.
+    buckets: Mutex<HashMap<String, Bucket>>,
+    /// Vendor requests that reached a handler, for `config.drop_every`.
+    handled: AtomicU64,
+}
+
+/// A token bucket: `tokens` as of `at`.
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+impl Bucket {
+    /// Refills the bucket at `rate` tokens per second up to `capacity`, then takes a token if
+    /// there is one.
+    fn take(&mut self, now: Instant, rate: f64, capacity: f64) -> bool {
+        let elapsed = now.saturating_duration_since(self.at).as_secs_f64();
+        self.tokens = (self.tokens + elapsed * rate).min(capacity);
+        self.at = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
 }
 
 /// The emulator's state, cheap to clone into handlers.
@@ -129,7 +178,7 @@ struct RequestId(String);
 #[derive(OpenApi)]
 #[openapi(info(
     title = "snapspec emulator",
-    description = "The snapspec operations as the emulator serves them. Every operation may also answer 401 (Huawei) or 403 (Alibaba) when a signature is refused, and a 5xx injected by the fault settings."
+    description = "The snapspec operations as the emulator serves them. Every operation may also answer 401 (Huawei) or 403 (Alibaba) when a signature is refused, 429 (Huawei) or 400 Throttling.User (Alibaba) over the throttle rate, and a 5xx injected by the fault settings."
 ))]
 struct ApiDoc;
 
@@ -190,6 +239,8 @@ pub fn router(config: EmulatorConfig) -> Router {
         store: Mutex::new(Store::default()),
         ids: IdSource::new(),
         faults: AtomicU64::new(0),
+        buckets: Mutex::new(HashMap::new()),
+        handled: AtomicU64::new(0),
     }));
     Router::new()
         .merge(css::routes())
@@ -212,7 +263,97 @@ pub async fn serve(
     } else {
         tracing::warn!(%address, "snapspec emulator listening; no credentials configured, so unsigned requests are accepted");
     }
-    axum::serve(listener, router(config)).await
+    axum::serve(
+        CuttableListener(listener),
+        router(config).into_make_service_with_connect_info::<ConnectionCut>(),
+    )
+    .await
+}
+
+/// A listener whose connections the emulator can cut (`drop_every`). axum's `serve` gives a
+/// handler no hold on its connection, so each accepted stream carries a switch that the handler
+/// side receives as connect info: once it is set, the stream fails every write, hyper gives up
+/// on the connection before writing any byte of the answer, and dropping the stream closes the
+/// socket. The client sees the connection closed with no answer.
+struct CuttableListener(tokio::net::TcpListener);
+
+impl axum::serve::Listener for CuttableListener {
+    type Io = CuttableStream;
+    type Addr = std::net::SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        let (stream, address) = axum::serve::Listener::accept(&mut self.0).await;
+        let stream = CuttableStream {
+            inner: stream,
+            cut: Arc::new(AtomicBool::new(false)),
+        };
+        (stream, address)
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        self.0.local_addr()
+    }
+}
+
+/// An accepted connection with its cut switch.
+struct CuttableStream {
+    inner: tokio::net::TcpStream,
+    cut: Arc<AtomicBool>,
+}
+
+impl CuttableStream {
+    fn refuse_if_cut(&self) -> Option<std::io::Error> {
+        self.cut.load(Ordering::Acquire).then(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::ConnectionAborted,
+                "connection cut by the emulator's drop_every",
+            )
+        })
+    }
+}
+
+impl tokio::io::AsyncRead for CuttableStream {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl tokio::io::AsyncWrite for CuttableStream {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        match self.refuse_if_cut() {
+            Some(error) => Poll::Ready(Err(error)),
+            None => Pin::new(&mut self.inner).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.refuse_if_cut() {
+            Some(error) => Poll::Ready(Err(error)),
+            None => Pin::new(&mut self.inner).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// The cut switch of the connection a request came on, as axum's connect info.
+#[derive(Clone)]
+struct ConnectionCut(Arc<AtomicBool>);
+
+impl Connected<axum::serve::IncomingStream<'_, CuttableListener>> for ConnectionCut {
+    fn connect_info(stream: axum::serve::IncomingStream<'_, CuttableListener>) -> Self {
+        ConnectionCut(stream.io().cut.clone())
+    }
 }
 
 /// The error answer of `api`, shaped as the vendor shapes it.
@@ -307,12 +448,21 @@ async fn gatekeeper(State(emulator): State<Emulator>, request: Request, next: Ne
             };
             match (refusal, api) {
                 (Some(refused), _) => refused,
-                (None, Some(api)) => match fault(&emulator, api, &parts, &request_id) {
-                    Some(faulty) => faulty,
+                (None, Some(api)) => match throttled(&emulator, api, &parts.headers, &request_id)
+                    .or_else(|| fault(&emulator, api, &parts, &request_id))
+                {
+                    Some(answer) => answer,
                     None => {
                         parts.extensions.insert(RequestId(request_id.clone()));
-                        next.run(Request::from_parts(parts, Body::from(bytes)))
-                            .await
+                        let cut = parts
+                            .extensions
+                            .get::<ConnectInfo<ConnectionCut>>()
+                            .map(|info| info.0.0.clone());
+                        let response = next
+                            .run(Request::from_parts(parts, Body::from(bytes)))
+                            .await;
+                        drop_connection(&emulator, cut.as_deref(), &request_id);
+                        response
                     }
                 },
                 (None, None) => {
@@ -331,6 +481,105 @@ async fn gatekeeper(State(emulator): State<Emulator>, request: Request, next: Ne
     }
     tracing::info!(%method, %path, status = response.status().as_u16(), request_id = %request_id, "request");
     response
+}
+
+/// The key a request is throttled by: the access key (or IAM token) it is signed with, whether or
+/// not signatures are checked; empty (one bucket for all) for an unsigned request.
+fn throttle_key(headers: &axum::http::HeaderMap) -> String {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(token) = text(snapspec_auth::huawei::AUTH_TOKEN_HEADER) {
+        return format!("token:{token}");
+    }
+    let Some(authorization) = text("authorization") else {
+        return String::new();
+    };
+    if let Some(parsed) = snapspec_auth::huawei::parse_authorization(authorization) {
+        parsed.access
+    } else if let Some(parsed) = snapspec_auth::alibaba::parse_authorization(authorization) {
+        parsed.credential
+    } else if let Some((id, _)) = snapspec_auth::alibaba_roa::parse_authorization(authorization) {
+        id.to_string()
+    } else {
+        String::new()
+    }
+}
+
+/// The vendor's throttling answer, if this request is over `throttle_rate`.
+///
+/// Huawei's API gateway answers `429` with `APIGW.0308` (its error code pages, e.g.
+/// https://support.huaweicloud.com/intl/en-us/ocr_faq/ocr_01_0041.html, give the code and the
+/// message `The throttling threshold has been reached: policy user over ratelimit,limit:..,
+/// time:1 second`; the issue that asked for this gives the status and the body's fields).
+/// Alibaba's OpenAPI gateway answers `400` with `Throttling.User` and the message `Request was
+/// denied due to user flow control.` (its common error code table,
+/// https://developer.aliyun.com/ask/278265, and https://help.aliyun.com/knowledge_detail/446611.html
+/// for the status). Neither documents a `Retry-After` header; none is sent.
+fn throttled(
+    emulator: &Emulator,
+    api: Api,
+    headers: &axum::http::HeaderMap,
+    request_id: &str,
+) -> Option<Response> {
+    let rate = emulator.0.config.throttle_rate.filter(|r| *r > 0.0)?;
+    let now = Instant::now();
+    let capacity = rate.max(1.0);
+    let allowed = {
+        let mut buckets = emulator
+            .0
+            .buckets
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        buckets
+            .entry(throttle_key(headers))
+            .or_insert(Bucket {
+                tokens: capacity,
+                at: now,
+            })
+            .take(now, rate, capacity)
+    };
+    if allowed {
+        return None;
+    }
+    Some(match api {
+        Api::AlibabaEs => vendor_error(
+            api,
+            400,
+            "Throttling.User",
+            "Request was denied due to user flow control.",
+            request_id,
+            true,
+        ),
+        Api::Css | Api::Dws => json_answer(
+            StatusCode::TOO_MANY_REQUESTS,
+            &serde_json::json!({
+                "error_code": "APIGW.0308",
+                "error_msg": format!(
+                    "The throttling threshold has been reached: policy user over ratelimit,limit:{rate},time:1 second"
+                ),
+                "request_id": request_id,
+            }),
+        ),
+    })
+}
+
+/// Cuts the connection of a request that was just handled, if it is the `drop_every`th.
+fn drop_connection(emulator: &Emulator, cut: Option<&AtomicBool>, request_id: &str) {
+    let Some(every) = emulator.0.config.drop_every.filter(|n| *n > 0) else {
+        return;
+    };
+    let n = emulator.0.handled.fetch_add(1, Ordering::Relaxed) + 1;
+    if !n.is_multiple_of(every) {
+        return;
+    }
+    match cut {
+        Some(cut) => {
+            cut.store(true, Ordering::Release);
+            tracing::warn!(request_id = %request_id, "request carried out, connection dropped without an answer (drop_every)");
+        }
+        None => {
+            tracing::warn!(request_id = %request_id, "drop_every: this router is not served by snapspec_emulator::serve, so the connection cannot be cut; answering normally");
+        }
+    }
 }
 
 /// A forced or random fault, if this request gets one.

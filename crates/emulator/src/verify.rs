@@ -5,7 +5,7 @@
 use std::time::{Duration, SystemTime};
 
 use axum::http::{HeaderMap, Method, Uri};
-use snapspec_auth::{SignableRequest, alibaba, huawei, sha256_hex};
+use snapspec_auth::{Secret, SignableRequest, alibaba, alibaba_roa, huawei, sha256_hex};
 use subtle::ConstantTimeEq;
 
 use crate::config::Credentials;
@@ -183,7 +183,41 @@ pub fn verify_huawei(
     }
 }
 
-/// Verifies an Alibaba `ACS3-HMAC-SHA256` signature.
+/// The secret of AccessKey `id`, or Alibaba's refusal of an unknown one.
+fn alibaba_secret<'a>(credentials: &'a Credentials, id: &str) -> Result<&'a Secret, Refusal> {
+    credentials.alibaba.get(id).ok_or_else(|| {
+        refuse(
+            "InvalidAccessKeyId.NotFound",
+            "Specified access key is not found.",
+        )
+    })
+}
+
+/// Alibaba's refusal of a signed date more than `max_skew` away from `now`.
+fn alibaba_fresh(date: SystemTime, now: SystemTime, max_skew: Duration) -> Result<(), Refusal> {
+    if within(date, now, max_skew) {
+        Ok(())
+    } else {
+        Err(refuse(
+            "InvalidTimeStamp.Expired",
+            "Specified time stamp or date value is expired (more than 15 minutes off).",
+        ))
+    }
+}
+
+/// Compares two signatures in constant time; Alibaba's refusal when they differ.
+fn alibaba_signature_matches(expected: &str, received: &str) -> Result<(), Refusal> {
+    match expected.as_bytes().ct_eq(received.as_bytes()).into() {
+        true => Ok(()),
+        false => Err(refuse(
+            "SignatureDoesNotMatch",
+            "Specified signature does not match our calculation.",
+        )),
+    }
+}
+
+/// Verifies an Alibaba signature: `ACS3-HMAC-SHA256` (the current SDKs) or the ROA signature
+/// `acs <AccessKeyId>:<signature>` (the classic SDKs and the aliyun CLI).
 pub fn verify_alibaba(
     credentials: &Credentials,
     method: &Method,
@@ -195,24 +229,23 @@ pub fn verify_alibaba(
 ) -> Result<(), Refusal> {
     let authorization = header(headers, "authorization")
         .ok_or_else(|| refuse("IncompleteSignature", "The request signature does not conform to Alibaba Cloud standards: no Authorization header"))?;
+    if let Some((id, signature)) = alibaba_roa::parse_authorization(authorization) {
+        let received = Received {
+            method,
+            uri,
+            headers,
+            body,
+        };
+        return verify_alibaba_roa(credentials, received, id, signature, now, max_skew);
+    }
     let parsed = alibaba::parse_authorization(authorization).ok_or_else(|| {
-        refuse("IncompleteSignature", "The request signature does not conform to Alibaba Cloud standards: Authorization is not ACS3-HMAC-SHA256")
+        refuse("IncompleteSignature", "The request signature does not conform to Alibaba Cloud standards: Authorization is neither ACS3-HMAC-SHA256 nor acs <AccessKeyId>:<signature>")
     })?;
-    let secret = credentials.alibaba.get(&parsed.credential).ok_or_else(|| {
-        refuse(
-            "InvalidAccessKeyId.NotFound",
-            "Specified access key is not found.",
-        )
-    })?;
+    let secret = alibaba_secret(credentials, &parsed.credential)?;
     let date = header(headers, "x-acs-date")
         .and_then(alibaba::parse_date)
         .ok_or_else(|| refuse("IncompleteSignature", "x-acs-date is missing or malformed"))?;
-    if !within(date, now, max_skew) {
-        return Err(refuse(
-            "InvalidTimeStamp.Expired",
-            "Specified time stamp or date value is expired (more than 15 minutes off).",
-        ));
-    }
+    alibaba_fresh(date, now, max_skew)?;
     for required in [
         "host",
         "x-acs-date",
@@ -252,15 +285,80 @@ pub fn verify_alibaba(
         |request, signed| alibaba::canonical_request(request, signed, &payload_hash).0,
     )?;
     let expected = alibaba::signature(&canonical, secret.expose());
-    match expected
-        .as_bytes()
-        .ct_eq(parsed.signature.as_bytes())
-        .into()
-    {
-        true => Ok(()),
-        false => Err(refuse(
-            "SignatureDoesNotMatch",
-            "Specified signature does not match our calculation.",
-        )),
+    alibaba_signature_matches(&expected, &parsed.signature)
+}
+
+/// Verifies the ROA signature `acs <id>:<signature>`: the string to sign is rebuilt from what was
+/// received (method, `Accept`, `Content-MD5`, `Content-Type`, `Date`, every `x-acs-*` header, the
+/// decoded path and sorted query), and the body is checked against `Content-MD5`, the only place
+/// the signature covers it. The same refusals as ACS3: unknown key, a date too far off, a
+/// signature or body that does not match; and `IncompleteSignature` naming every header missing.
+fn verify_alibaba_roa(
+    credentials: &Credentials,
+    received: Received<'_>,
+    id: &str,
+    signature: &str,
+    now: SystemTime,
+    max_skew: Duration,
+) -> Result<(), Refusal> {
+    let headers = received.headers;
+    let secret = alibaba_secret(credentials, id)?;
+    // What the classic SDK always sends; Content-MD5 whenever there is a body.
+    let mut required = vec![
+        "date",
+        "x-acs-signature-method",
+        "x-acs-signature-version",
+        "x-acs-version",
+    ];
+    if !received.body.is_empty() {
+        required.push("content-md5");
     }
+    let missing: Vec<&str> = required
+        .into_iter()
+        .filter(|name| header(headers, name).is_none())
+        .collect();
+    if !missing.is_empty() {
+        return Err(refuse(
+            "IncompleteSignature",
+            format!(
+                "The request signature does not conform to Alibaba Cloud standards: the acs (ROA) signature needs the header(s) {}",
+                missing.join(", ")
+            ),
+        ));
+    }
+    let date = header(headers, "date")
+        .and_then(alibaba_roa::parse_date)
+        .ok_or_else(|| {
+            refuse(
+                "IncompleteSignature",
+                "Date is malformed: expected an HTTP date such as `Tue, 24 Nov 2026 08:30:15 GMT`",
+            )
+        })?;
+    alibaba_fresh(date, now, max_skew)?;
+    let signature_method = header(headers, "x-acs-signature-method").unwrap_or_default();
+    if signature_method != alibaba_roa::SIGNATURE_METHOD {
+        return Err(refuse(
+            "InvalidSignatureMethod",
+            format!(
+                "Specified signature method is not valid: x-acs-signature-method must be {}",
+                alibaba_roa::SIGNATURE_METHOD
+            ),
+        ));
+    }
+    if let Some(md5) = header(headers, "content-md5")
+        && md5 != alibaba_roa::content_md5(received.body)
+    {
+        return Err(refuse(
+            "SignatureDoesNotMatch",
+            "The request body does not match Content-MD5.",
+        ));
+    }
+    let url = received_url(received.uri, headers)?;
+    let all: Vec<(&str, &str)> = headers
+        .iter()
+        .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)))
+        .collect();
+    let text = alibaba_roa::string_to_sign(received.method.as_str(), &url, &all);
+    let expected = alibaba_roa::signature(&text, secret.expose());
+    alibaba_signature_matches(&expected, signature)
 }

@@ -647,7 +647,8 @@ async fn our_generated_clients_meet_every_documented_status_as_a_typed_answer() 
             .statuses()
     };
     for status in spec(include_str!("../../../spec/css.yaml"), "CreateSnapshot") {
-        let client = snapspec_css::Client::new_with_client(&base, forcing(status), once(huawei_signer()));
+        let client =
+            snapspec_css::Client::new_with_client(&base, forcing(status), once(huawei_signer()));
         let name = format!("forced-{status}");
         let answer = client
             .create_snapshot()
@@ -673,7 +674,8 @@ async fn our_generated_clients_meet_every_documented_status_as_a_typed_answer() 
         }
     }
     for status in spec(include_str!("../../../spec/dws.yaml"), "CreateSnapshot") {
-        let client = snapspec_dws::Client::new_with_client(&base, forcing(status), once(huawei_signer()));
+        let client =
+            snapspec_dws::Client::new_with_client(&base, forcing(status), once(huawei_signer()));
         let body = snapspec_dws::types::CreateSnapshotRequestBody {
             snapshot: snapspec_dws::types::Snapshot {
                 name: format!("forced-{status}").parse().unwrap(),
@@ -700,8 +702,11 @@ async fn our_generated_clients_meet_every_documented_status_as_a_typed_answer() 
         include_str!("../../../spec/alibaba-es.yaml"),
         "AddSnapshotRepo",
     ) {
-        let client =
-            snapspec_alibaba_es::Client::new_with_client(&base, forcing(status), once(alibaba_signer()));
+        let client = snapspec_alibaba_es::Client::new_with_client(
+            &base,
+            forcing(status),
+            once(alibaba_signer()),
+        );
         let answer = client
             .add_snapshot_repo()
             .instance_id("es-forced")

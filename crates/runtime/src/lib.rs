@@ -51,10 +51,14 @@ pub mod __private {
             .map_or(name, |(_, id)| *id)
     }
 
-    /// Adds a fresh `ClientToken` to the query of a request that has none, for an operation
-    /// that takes one: every retry of the request then carries the same token, and the service
-    /// makes at most one of what it creates.
+    /// Adds a fresh token to the query of a request that has none, for an operation that takes
+    /// one and is not safe to repeat by its method alone (a `POST`): every retry of the request
+    /// then carries the same token, and the service makes at most one of what it creates. A
+    /// `DELETE` is left as the caller built it.
     pub fn ensure_client_token(request: &mut reqwest::Request, name: &str) {
+        if crate::retry::repeatable(request.method()) {
+            return;
+        }
         if !request.url().query_pairs().any(|(key, _)| key == name) {
             let token = crate::new_client_token();
             request
@@ -116,10 +120,11 @@ impl From<snapspec_auth::ConfigError> for ConfigError {
     }
 }
 
-/// A fresh idempotency token (32 hex digits) for an Alibaba operation's `ClientToken`: give the
-/// same token to every attempt of one request, a new one to each new request.
+/// A fresh idempotency token for an Alibaba operation's `ClientToken`, a random UUID as the
+/// official SDKs make them (36 characters, within the documented 64): give the same token to
+/// every attempt of one request, a new one to each new request.
 pub fn new_client_token() -> String {
-    format!("{:032x}", fastrand::u128(..))
+    uuid::Uuid::new_v4().to_string()
 }
 
 /// Reads the process environment (the official SDKs' variables).

@@ -127,7 +127,7 @@ enum Outcome {
 }
 
 /// Whether repeating an ambiguous attempt of `request` is harmless in itself.
-fn repeatable(method: &Method) -> bool {
+pub(crate) fn repeatable(method: &Method) -> bool {
     matches!(
         *method,
         Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE

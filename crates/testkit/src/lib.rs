@@ -5,6 +5,8 @@
 
 #![deny(missing_docs)]
 
+pub mod scripted;
+
 use serde_json::Value;
 use snapspec_codegen::spec::SpecDocument;
 

@@ -15,8 +15,9 @@ python3 -m venv "$venv"
 # changes CI only through a commit that moves these pins.
 "$venv/bin/pip" install --quiet --disable-pip-version-check \
     huaweicloudsdkcore==3.1.219 huaweicloudsdkcss==3.1.219 huaweicloudsdkdws==3.1.219 \
-    alibabacloud-tea-openapi==0.4.6 alibabacloud-elasticsearch20170613==5.4.1
-"$venv/bin/pip" list 2>/dev/null | grep -Ei '^(huaweicloudsdk|alibabacloud-(tea-openapi|elasticsearch))' || true
+    alibabacloud-tea-openapi==0.4.6 alibabacloud-elasticsearch20170613==5.4.1 \
+    aliyun-python-sdk-core==2.16.1 aliyun-python-sdk-elasticsearch==3.1.2
+"$venv/bin/pip" list 2>/dev/null | grep -Ei '^(huaweicloudsdk|alibabacloud-(tea-openapi|elasticsearch)|aliyun-python-sdk-(core|elasticsearch))' || true
 
 cargo build --quiet -p snapspec-cli --manifest-path "$root/Cargo.toml"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -33,6 +34,7 @@ status=0
 "$venv/bin/python" "$here/check_css_lifecycle.py" "http://127.0.0.1:$port" || status=$?
 "$venv/bin/python" "$here/check_alibaba_lifecycle.py" "http://127.0.0.1:$port" || status=$?
 "$venv/bin/python" "$here/check_dws_lifecycle.py" "http://127.0.0.1:$port" || status=$?
+"$venv/bin/python" "$here/check_alibaba_roa.py" "http://127.0.0.1:$port" || status=$?
 if grep -q -e official-sdk-test-secret -e official-sdk-test-alibaba-secret "$log"; then
     echo "FAIL the emulator's log contains a secret"; status=1
 fi
