@@ -490,3 +490,45 @@ fn dws_prune_works_on_one_cluster_and_keep_within_keeps_recent_snapshots() {
     let missing = run(e, "dws", &["prune", "--cluster-id", "c1"]);
     assert_eq!(code(&missing), Some(2), "a keep rule is required");
 }
+
+#[test]
+fn css_restore_wait_follows_restore_status_and_warns_when_it_cannot_tell() {
+    let emulator = emulate(&["--snapshot-duration", "300ms"]);
+    let e = emulator.endpoint.as_str();
+    let id = create(e, "css", "c1", "restored_01");
+    std::thread::sleep(Duration::from_millis(500));
+    let restore = || {
+        run(
+            e,
+            "css",
+            &[
+                "restore-snapshot",
+                "--cluster-id",
+                "c1",
+                "--snapshot-id",
+                &id,
+                "--target-cluster",
+                "c2",
+                "--wait",
+                "--poll-interval",
+                "100ms",
+            ],
+        )
+    };
+    let first = restore();
+    assert_eq!(code(&first), Some(0), "{}", stderr(&first));
+    assert!(
+        stderr(&first).contains("status restoreStatus success after 0s"),
+        "{}",
+        stderr(&first)
+    );
+    assert!(!stderr(&first).contains("warning"), "{}", stderr(&first));
+    // Restored before: `success` already, which --wait cannot tell from this restore's end.
+    let second = restore();
+    assert_eq!(code(&second), Some(0), "{}", stderr(&second));
+    assert!(
+        stderr(&second).contains("was restored before"),
+        "{}",
+        stderr(&second)
+    );
+}

@@ -295,3 +295,61 @@ async fn a_wait_dropped_half_way_stops_polling_and_keeps_nothing_alive() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(polls.load(Ordering::SeqCst), at_drop);
 }
+
+#[tokio::test]
+async fn throttled_and_dropped_polls_do_not_end_the_wait() {
+    // Throttled to 5 requests a second, one request in four cut without an answer; the waiting
+    // client has no retries of its own, so the waiter meets every 429 and every dropped
+    // connection itself, reports them, and keeps polling.
+    let mut credentials = Credentials::default();
+    credentials.huawei.insert(AK.into(), Secret::new(SK));
+    let config = EmulatorConfig {
+        credentials,
+        snapshot_duration: Duration::from_millis(600),
+        throttle_rate: Some(5.0),
+        drop_every: Some(4),
+        ..EmulatorConfig::default()
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(snapspec_emulator::serve(listener, config));
+    let signer = || RequestSigner::huawei(HuaweiCredentials::new(AK, SK).with_project_id(PROJECT));
+    // The create goes through the default retry layer (a dropped create is looked up by name).
+    let creator = Client::with_endpoint(&base, signer()).unwrap();
+    let id = create(&creator, "throttled_1").await;
+    let waiter = Client::builder()
+        .endpoint(&base)
+        .signer(signer())
+        .retry(snapspec_css::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let mut errors = Vec::new();
+    let outcome = waiter
+        .wait_for_snapshot(
+            PROJECT,
+            CLUSTER,
+            &id,
+            WaitSettings::default()
+                .with_backoff(Backoff::new(
+                    Duration::from_millis(20),
+                    Duration::from_millis(20),
+                ))
+                .with_timeout(Duration::from_secs(10)),
+            |p| {
+                if let Observed::Error(e) = p.observed {
+                    errors.push(e.to_string());
+                }
+            },
+        )
+        .await
+        .expect("transient errors do not end the wait");
+    assert!(outcome.is_reached(), "{outcome:?}");
+    assert!(
+        errors.iter().any(|e| e.contains("429")),
+        "no throttled poll seen: {errors:?}"
+    );
+    assert!(
+        errors.iter().any(|e| !e.contains("429")),
+        "no dropped connection seen: {errors:?}"
+    );
+}

@@ -64,7 +64,12 @@ impl fmt::Display for WaitError {
                     vendor.code.as_deref().unwrap_or("(no code)"),
                     vendor.message.as_deref().unwrap_or("(no message)")
                 ),
-                None => error.fmt(f),
+                // An answer the spec does not document for the operation (a throttling 429, a
+                // gateway's 5xx): its status says enough, without its headers.
+                None => match error.status() {
+                    Some(status) => write!(f, "the service answered HTTP {status}"),
+                    None => error.fmt(f),
+                },
             },
             WaitError::NotFound {
                 snapshot_id,
