@@ -202,8 +202,11 @@ impl<S, E> Outcome<S, E> {
 /// errors are treated and why dropping the future at any point is safe.
 ///
 /// The first poll is sent at once; after each poll that was not final, the next delay of
-/// `settings.backoff` is slept (cut short by the deadline). A poll still running at the deadline
-/// is dropped, and the outcome is [`Outcome::DeadlinePassed`] with what the polls before it saw.
+/// `settings.backoff` is slept. When that delay would end at or after the deadline, the wait
+/// sleeps until the deadline and ends there, without a poll at the deadline itself (a status
+/// that changed during that last stretch is not seen; give the timeout a margin). A poll still
+/// running at the deadline is dropped. Either way the outcome is [`Outcome::DeadlinePassed`]
+/// with what the polls before saw, after `settings.timeout` exactly.
 pub async fn poll_until<S, E, F, Fut, P>(
     settings: WaitSettings,
     mut poll: F,
