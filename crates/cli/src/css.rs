@@ -4,7 +4,7 @@ use clap::Subcommand;
 use serde_json::{Map, Value};
 
 use crate::prune::{self, Candidate, PruneArgs, State};
-use crate::waiting::{self, WaitArgs, Watch};
+use crate::waiting::{self, WaitArgs, WaitFailure, Watch};
 use crate::{
     CommonOptions, EXIT_CODES, Failure, answer, from_fields, huawei_signer, project_id, region,
 };
@@ -236,7 +236,7 @@ pub(crate) async fn run(
                     watch.progress(p, status)
                 })
                 .await;
-            finish(watch, answer, outcome, status, &wait).await
+            waiting::finish(watch, answer, outcome, status, wait.timeout).await
         }
         CssCommand::ListSnapshots { cluster_id } => {
             let (client, project_id) = client(common, endpoint_override)?;
@@ -275,7 +275,7 @@ pub(crate) async fn run(
                     |p| watch.progress(p, remaining),
                 )
                 .await;
-            finish(watch, answer, outcome, remaining, &wait).await
+            waiting::finish(watch, answer, outcome, remaining, wait.timeout).await
         }
         CssCommand::RestoreSnapshot {
             cluster_id,
@@ -334,7 +334,7 @@ pub(crate) async fn run(
                     |p| watch.progress(p, restore_status),
                 )
                 .await;
-            finish(watch, answer, outcome, restore_status, &wait).await
+            waiting::finish(watch, answer, outcome, restore_status, wait.timeout).await
         }
         CssCommand::Prune { cluster_id, prune } => {
             let (client, project_id) = client(common, endpoint_override)?;
@@ -438,29 +438,14 @@ fn remaining(listed: &Vec<ListedSnapshot>) -> String {
     }
 }
 
-/// The end of a `--wait`: the answer on stdout, and the exit status the outcome calls for.
-async fn finish<S>(
-    watch: Watch,
-    answer: Value,
-    outcome: Result<snapspec_css::wait::Outcome<S, WaitError>, WaitError>,
-    status: impl Fn(&S) -> String,
-    wait: &WaitArgs,
-) -> Result<Value, Failure> {
-    match outcome {
-        Ok(outcome) => waiting::conclude(watch, answer, outcome, status, wait.timeout),
-        Err(error) => {
-            watch.finish(&format!("the wait stopped: {error}"));
-            Err(Failure::after(answer, wait_error(error).await))
+impl WaitFailure for WaitError {
+    /// The service's refusal (exit 1) or no connection (exit 4), as for any request; a snapshot
+    /// no longer listed ends the wait failed (exit 6).
+    async fn into_failure(self) -> Failure {
+        match self {
+            WaitError::Service(error) => waiting::client_failure(error).await,
+            other => Failure::WaitFailed(other.to_string()),
         }
-    }
-}
-
-/// The failure a wait's error amounts to: the service's refusal (exit 1) or no connection
-/// (exit 4) as for any request; a snapshot no longer listed ends the wait failed (exit 6).
-async fn wait_error(error: WaitError) -> Failure {
-    match error {
-        WaitError::Service(error) => waiting::client_failure(error).await,
-        other => Failure::WaitFailed(other.to_string()),
     }
 }
 
@@ -543,13 +528,7 @@ async fn run_prune(
                 watch.progress(p, remaining)
             })
             .await;
-        wait_failure = match outcome {
-            Ok(outcome) => waiting::judge(watch, outcome, remaining, args.wait.timeout).err(),
-            Err(error) => {
-                watch.finish(&format!("the wait stopped: {error}"));
-                Some(wait_error(error).await)
-            }
-        };
+        wait_failure = waiting::settle(watch, outcome, remaining, args.wait.timeout).await;
     }
     prune::conclude(report, &plan, delete_failure, wait_failure)
 }

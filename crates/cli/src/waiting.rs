@@ -143,21 +143,6 @@ impl Watch {
     }
 }
 
-/// The CLI's reading of a wait's end: success, or the failure (with its exit status) that the
-/// command ends with, the request's `answer` still printed on stdout.
-pub(crate) fn conclude<S, E: std::fmt::Display>(
-    watch: Watch,
-    answer: Value,
-    outcome: Outcome<S, E>,
-    status: impl Fn(&S) -> String,
-    timeout: Duration,
-) -> Result<Value, Failure> {
-    match judge(watch, outcome, status, timeout) {
-        Ok(()) => Ok(answer),
-        Err(failure) => Err(Failure::after(answer, failure)),
-    }
-}
-
 /// A wait's end: `Ok` when the hoped-for status was reached, else the failure it amounts to
 /// (exit 6 for a failed status, 5 for the deadline). The closing line goes to stderr.
 pub(crate) fn judge<S, E: std::fmt::Display>(
@@ -203,6 +188,44 @@ pub(crate) fn judge<S, E: std::fmt::Display>(
             Err(Failure::Transport(format!(
                 "the wait for {what} ended in a way this program does not know"
             )))
+        }
+    }
+}
+
+/// A client crate's wait error, as the CLI reports it.
+pub(crate) trait WaitFailure: std::fmt::Display + Sized {
+    /// The failure (and so the exit status) the error amounts to.
+    async fn into_failure(self) -> Failure;
+}
+
+/// The end of a `--wait` after a request: `answer` on stdout in every case, and the exit status
+/// the outcome (or the error that stopped the wait) calls for.
+pub(crate) async fn finish<S, E: WaitFailure>(
+    watch: Watch,
+    answer: Value,
+    outcome: Result<Outcome<S, E>, E>,
+    status: impl Fn(&S) -> String,
+    timeout: Duration,
+) -> Result<Value, Failure> {
+    match settle(watch, outcome, status, timeout).await {
+        None => Ok(answer),
+        Some(failure) => Err(Failure::after(answer, failure)),
+    }
+}
+
+/// The failure a wait ended in, if any (see [`judge`]; an error that stopped the wait is
+/// reported as [`WaitFailure::into_failure`] says).
+pub(crate) async fn settle<S, E: WaitFailure>(
+    watch: Watch,
+    outcome: Result<Outcome<S, E>, E>,
+    status: impl Fn(&S) -> String,
+    timeout: Duration,
+) -> Option<Failure> {
+    match outcome {
+        Ok(outcome) => judge(watch, outcome, status, timeout).err(),
+        Err(error) => {
+            watch.finish(&format!("the wait stopped: {error}"));
+            Some(error.into_failure().await)
         }
     }
 }
