@@ -3,11 +3,8 @@
 use clap::Subcommand;
 use serde_json::{Value, json};
 use snapspec_alibaba_es::types;
-use snapspec_runtime::RequestSigner;
 
-use crate::{
-    ALIBABA_ES_API_VERSION, CommonOptions, EXIT_CODES, Failure, answer, from_fields, region,
-};
+use crate::{CommonOptions, EXIT_CODES, Failure, alibaba_signer, answer, from_fields, region};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum AlibabaEsCommand {
@@ -88,12 +85,12 @@ fn client(
     endpoint_override: Option<String>,
     common: &CommonOptions,
 ) -> Result<snapspec_alibaba_es::Client, Failure> {
-    let credentials = snapspec_auth::AlibabaCredentials::from_env(&snapspec_runtime::process_env)?;
-    let signer = RequestSigner::alibaba(credentials, ALIBABA_ES_API_VERSION);
+    let builder = snapspec_alibaba_es::Client::builder().signer_source(alibaba_signer(common)?);
     Ok(match endpoint_override {
-        Some(url) => snapspec_alibaba_es::Client::with_endpoint(&url, signer)?,
-        None => snapspec_alibaba_es::Client::for_region(region(common)?, signer)?,
-    })
+        Some(url) => builder.endpoint(&url),
+        None => builder.region(region(common)?),
+    }
+    .build()?)
 }
 
 pub(crate) async fn run(

@@ -187,10 +187,12 @@ fn client(
 ) -> Result<(snapspec_css::Client, String), Failure> {
     let signer = huawei_signer(common)?;
     let project_id = project_id(&signer)?;
+    let builder = snapspec_css::Client::builder().signer_source(signer);
     let client = match endpoint_override {
-        Some(url) => snapspec_css::Client::with_endpoint(&url, signer)?,
-        None => snapspec_css::Client::for_region(region(common)?, signer)?,
-    };
+        Some(url) => builder.endpoint(&url),
+        None => builder.region(region(common)?),
+    }
+    .build()?;
     Ok((client, project_id))
 }
 

@@ -131,10 +131,12 @@ fn client(
 ) -> Result<(snapspec_dws::Client, String), Failure> {
     let signer = huawei_signer(common)?;
     let project_id = project_id(&signer)?;
+    let builder = snapspec_dws::Client::builder().signer_source(signer);
     let client = match endpoint_override {
-        Some(url) => snapspec_dws::Client::with_endpoint(&url, signer)?,
-        None => snapspec_dws::Client::for_region(region(common)?, signer)?,
-    };
+        Some(url) => builder.endpoint(&url),
+        None => builder.region(region(common)?),
+    }
+    .build()?;
     Ok((client, project_id))
 }
 

@@ -7,11 +7,15 @@ mod prune;
 mod waiting;
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 use serde_json::{Map, Value};
-use snapspec_runtime::{ClientError, ConfigError, FieldError, RequestSigner, VendorError};
+use snapspec_runtime::{
+    AlibabaChain, ClientError, ConfigError, CredentialsError, FieldError, HuaweiChain,
+    SignerSource, VendorError,
+};
 
 const EXIT_CODES: &str = "\
 Exit status:
@@ -29,10 +33,15 @@ Exit status:
 /// Call cloud snapshot APIs (Huawei Cloud CSS and DWS, Alibaba Cloud Elasticsearch) with signed
 /// requests.
 ///
-/// Credentials come from the official SDKs' environment variables: HUAWEICLOUD_SDK_AK,
-/// HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_PROJECT_ID, HUAWEICLOUD_SDK_SECURITY_TOKEN for Huawei Cloud;
-/// ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN for
-/// Alibaba Cloud.
+/// Credentials are looked for where the official SDKs look, in their order. Huawei Cloud: the
+/// variables HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_PROJECT_ID,
+/// HUAWEICLOUD_SDK_SECURITY_TOKEN; then [basic] in ~/.huaweicloud/credentials (or
+/// $HUAWEICLOUD_SDK_CREDENTIALS_FILE); then the temporary credentials of the ECS server's agency.
+/// Alibaba Cloud: the variables ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET,
+/// ALIBABA_CLOUD_SECURITY_TOKEN; then the aliyun CLI's ~/.aliyun/config.json (profile
+/// $ALIBABA_CLOUD_PROFILE or the current one); then ~/.alibabacloud/credentials.ini; then the ECS
+/// instance's RAM role (ALIBABA_CLOUD_ECS_METADATA_DISABLED=true skips it). When none has them,
+/// the error lists every place tried.
 #[derive(Debug, Parser)]
 #[command(name = "snapspec", version, after_help = EXIT_CODES)]
 struct Cli {
@@ -49,13 +58,50 @@ struct CommonOptions {
     /// --endpoint is given.
     #[arg(long, global = true, value_name = "REGION")]
     region: Option<String>,
-    /// Huawei Cloud project id [default: HUAWEICLOUD_SDK_PROJECT_ID].
+    /// Huawei Cloud project id [default: the credentials' own: HUAWEICLOUD_SDK_PROJECT_ID,
+    /// project_id in the credentials file, or the ECS server's project].
     #[arg(long, global = true, value_name = "ID")]
     project_id: Option<String>,
     /// Send requests to this endpoint instead of the region's, e.g. the snapspec emulator at
     /// http://127.0.0.1:8080. Plain http is accepted, with a warning unless the host is loopback.
     #[arg(long, global = true, value_name = "URL")]
     endpoint: Option<String>,
+    /// The credentials found for the command, looked up before it runs (see [`look_up`]).
+    #[arg(skip)]
+    credentials: Credentials,
+}
+
+/// The outcome of the vendor's credential chain for an API command. It is looked up before the
+/// command runs, as the chain may ask an instance metadata service (asynchronously); a command
+/// that finds it missing fails with exit status 3 when it builds its client, after its arguments
+/// were checked (so that a broken argument is still reported as such).
+#[derive(Debug, Default)]
+enum Credentials {
+    #[default]
+    NotLookedUp,
+    Found(Arc<dyn SignerSource>),
+    Missing(CredentialsError),
+}
+
+/// Looks up the credentials `command` needs: the Huawei chain (acting in `--project-id` when
+/// given) or the Alibaba one; the first signer is asked for, so that temporary credentials and
+/// the project id are fetched now.
+async fn look_up(common: &CommonOptions, command: &Command) -> Credentials {
+    let source: Arc<dyn SignerSource> = match command {
+        Command::Css(_) | Command::Dws(_) => {
+            let chain = HuaweiChain::from_process_env();
+            Arc::new(match &common.project_id {
+                Some(project_id) => chain.with_project_id(project_id.clone()),
+                None => chain,
+            })
+        }
+        Command::AlibabaEs(_) => Arc::new(AlibabaChain::from_process_env(ALIBABA_ES_API_VERSION)),
+        Command::Emulate(_) => return Credentials::NotLookedUp,
+    };
+    match source.signer().await {
+        Ok(_) => Credentials::Found(source),
+        Err(missing) => Credentials::Missing(missing),
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -300,9 +346,14 @@ fn report(failure: &Failure) {
 }
 
 async fn run(cli: Cli) -> Result<Value, Failure> {
-    match cli.command {
+    let Cli {
+        mut common,
+        command,
+    } = cli;
+    common.credentials = look_up(&common, &command).await;
+    match command {
         Command::Emulate(args) => emulate(args).await,
-        command => call_api(&cli.common, command).await,
+        command => call_api(&common, command).await,
     }
 }
 
@@ -374,19 +425,33 @@ fn plain_http_warning(url: &str) -> Option<String> {
     (!loopback).then(|| format!("warning: {url} is plain http to a host that is not loopback: requests travel unencrypted"))
 }
 
-fn huawei_signer(common: &CommonOptions) -> Result<RequestSigner, Failure> {
-    let mut credentials =
-        snapspec_auth::HuaweiCredentials::from_env(&snapspec_runtime::process_env)?;
-    if let Some(project_id) = &common.project_id {
-        credentials = credentials.with_project_id(project_id.clone());
+/// Where a command's signers come from (the credential chain looked up for it), or why there
+/// are no credentials (exit status 3).
+fn signer_source(common: &CommonOptions) -> Result<Arc<dyn SignerSource>, Failure> {
+    match &common.credentials {
+        Credentials::Found(source) => Ok(source.clone()),
+        Credentials::Missing(missing) => Err(Failure::Configuration(missing.to_string())),
+        Credentials::NotLookedUp => Err(Failure::Configuration(
+            "no credentials were looked up for this command".into(),
+        )),
     }
-    Ok(RequestSigner::huawei(credentials))
 }
 
-fn project_id(signer: &RequestSigner) -> Result<String, Failure> {
-    signer.project_id().map(str::to_string).ok_or_else(|| {
+/// The Huawei Cloud signer source (the chain, acting in `--project-id` when given).
+fn huawei_signer(common: &CommonOptions) -> Result<Arc<dyn SignerSource>, Failure> {
+    signer_source(common)
+}
+
+/// The Alibaba Cloud signer source.
+fn alibaba_signer(common: &CommonOptions) -> Result<Arc<dyn SignerSource>, Failure> {
+    signer_source(common)
+}
+
+/// The project id of the path: `--project-id`, else the credentials' own.
+fn project_id(signer: &Arc<dyn SignerSource>) -> Result<String, Failure> {
+    signer.project_id().ok_or_else(|| {
         Failure::Configuration(
-            "no project id: pass --project-id or set HUAWEICLOUD_SDK_PROJECT_ID".into(),
+            "no project id: pass --project-id, set HUAWEICLOUD_SDK_PROJECT_ID, or add project_id to [basic] in the credentials file".into(),
         )
     })
 }

@@ -11,7 +11,9 @@ const HUAWEI_SK: &str = "example-secret-key-never-printed";
 const ALIBABA_ID: &str = "LTAIexampleAccessKey";
 const ALIBABA_SECRET: &str = "example-alibaba-secret-never-printed";
 
-/// The binary with only the credentials a test gives it.
+/// The binary with only the credentials a test gives it. Where no variable gives them, the
+/// credential chains look in a home directory that does not exist and ask metadata services at a
+/// loopback port nothing listens on: nothing leaves the machine.
 fn snapspec() -> Command {
     let mut cmd = Command::cargo_bin("snapspec").expect("the snapspec binary is built");
     for var in [
@@ -19,13 +21,32 @@ fn snapspec() -> Command {
         "HUAWEICLOUD_SDK_SK",
         "HUAWEICLOUD_SDK_PROJECT_ID",
         "HUAWEICLOUD_SDK_SECURITY_TOKEN",
+        "HUAWEICLOUD_SDK_CREDENTIALS_FILE",
         "ALIBABA_CLOUD_ACCESS_KEY_ID",
         "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
         "ALIBABA_CLOUD_SECURITY_TOKEN",
+        "ALIBABA_CLOUD_CREDENTIALS_FILE",
+        "ALIBABA_CLOUD_PROFILE",
+        "ALIBABA_CLOUD_ECS_METADATA",
+        "HOMEPATH",
+        "USERPROFILE",
     ] {
         cmd.env_remove(var);
     }
+    let closed = closed_loopback_url();
+    cmd.env(
+        "HOME",
+        std::env::temp_dir().join("snapspec-cli-tests-no-home"),
+    )
+    .env("SNAPSPEC_HUAWEI_METADATA_URL", &closed)
+    .env("SNAPSPEC_ALIBABA_METADATA_URL", &closed);
     cmd
+}
+
+/// A loopback URL nothing listens on.
+fn closed_loopback_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    format!("http://{}", listener.local_addr().unwrap())
 }
 
 fn huawei(cmd: &mut Command) -> &mut Command {
@@ -219,7 +240,19 @@ fn missing_credentials_name_the_variable_and_exit_3() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(3));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("HUAWEICLOUD_SDK_AK"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // Every place the chain looked, in order.
+    assert!(stderr.contains("HUAWEICLOUD_SDK_AK"), "{stderr}");
+    let file = stderr
+        .find("credentials file ")
+        .expect("the credentials file");
+    let metadata = stderr
+        .find("ECS metadata at http://127.0.0.1:")
+        .expect("the metadata service");
+    assert!(
+        stderr.find("HUAWEICLOUD_SDK_AK").unwrap() < file && file < metadata,
+        "{stderr}"
+    );
     let output = snapspec()
         .env("ALIBABA_CLOUD_ACCESS_KEY_ID", ALIBABA_ID)
         .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "")

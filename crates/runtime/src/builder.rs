@@ -16,6 +16,9 @@ pub trait GeneratedClient: Sized {
     fn endpoint_for_region(region: &str) -> Result<String, ConfigError>;
     /// A signer with credentials from the official SDKs' environment variables.
     fn signer_from_env() -> Result<RequestSigner, ConfigError>;
+    /// The vendor's credential chain over the process environment ([`crate::HuaweiChain`],
+    /// [`crate::AlibabaChain`]): what a client built without a signer uses.
+    fn default_chain() -> Arc<dyn SignerSource>;
     /// The client for `endpoint` (already checked), sending with `http` through `transport`.
     fn from_parts(endpoint: &str, http: reqwest::Client, transport: Transport) -> Self;
 }
@@ -52,7 +55,7 @@ enum Target {
 }
 
 enum Signing {
-    FromEnv,
+    DefaultChain,
     Signer(RequestSigner),
     Source(Arc<dyn SignerSource>),
 }
@@ -62,7 +65,7 @@ enum Signing {
 /// ```text
 /// let client = Client::builder()
 ///     .region("cn-north-4")                       // or .endpoint("http://127.0.0.1:8080")
-///     .signer(signer)                             // default: the environment's credentials
+///     .signer(signer)                             // default: the vendor's credential chain
 ///     .retry(RetryPolicy::default().with_max_attempts(6))
 ///     .timeouts(Timeouts { connect: Duration::from_secs(5), request: Duration::from_secs(60) })
 ///     .build()?;
@@ -83,12 +86,13 @@ impl<C: GeneratedClient> Default for ClientBuilder<C> {
 }
 
 impl<C: GeneratedClient> ClientBuilder<C> {
-    /// A builder with no region or endpoint yet, the environment's credentials,
+    /// A builder with no region or endpoint yet, the vendor's credential chain
+    /// ([`GeneratedClient::default_chain`]: environment, profile files, instance metadata),
     /// [`RetryPolicy::default`] and [`Timeouts::default`].
     pub fn new() -> Self {
         ClientBuilder {
             target: Target::Unset,
-            signing: Signing::FromEnv,
+            signing: Signing::DefaultChain,
             retry: RetryPolicy::default(),
             timeouts: Timeouts::default(),
             http: None,
@@ -153,7 +157,7 @@ impl<C: GeneratedClient> ClientBuilder<C> {
         };
         let endpoint = crate::check_endpoint(&endpoint)?;
         let transport = match self.signing {
-            Signing::FromEnv => Transport::new(C::signer_from_env()?),
+            Signing::DefaultChain => Transport::with_source(C::default_chain()),
             Signing::Signer(signer) => Transport::new(signer),
             Signing::Source(source) => Transport::with_source(source),
         }

@@ -8,6 +8,8 @@
 //! - [`ClientBuilder`]: region or endpoint, signer or [`SignerSource`], retry policy, timeouts;
 //! - constructors from a region (resolving the regional endpoint, with the official SDKs'
 //!   environment overrides) and from the environment's credentials;
+//! - [`credentials`]: the official SDKs' credential chains (environment, profile files, instance
+//!   metadata), which a client built without a signer uses;
 //! - [`vendor_error`], which reads the vendor's code, message and request id out of an error;
 //! - [`from_json`], which builds a request body from JSON and names the field that breaks a rule;
 //! - [`wait::poll_until`], the polling loop behind the clients' `wait_for_*` methods.
@@ -21,12 +23,14 @@ use serde::de::DeserializeOwned;
 
 mod backoff;
 mod builder;
+pub mod credentials;
 pub mod retry;
 mod transport;
 pub mod wait;
 
 pub use backoff::Backoff;
 pub use builder::{ClientBuilder, GeneratedClient, Timeouts};
+pub use credentials::{AlibabaChain, HuaweiChain};
 pub use retry::{Recovery, RetryPolicy};
 pub use transport::{CredentialsError, SignerSource, Transport, Vendor};
 pub use wait::{Check, Outcome, PollError, Progress, WaitSettings};
@@ -326,6 +330,10 @@ macro_rules! huawei_client {
                 ::std::result::Result::Ok($crate::RequestSigner::huawei(credentials))
             }
 
+            fn default_chain() -> ::std::sync::Arc<dyn $crate::SignerSource> {
+                ::std::sync::Arc::new($crate::HuaweiChain::from_process_env())
+            }
+
             fn from_parts(
                 endpoint: &str,
                 http: $crate::reqwest::Client,
@@ -355,6 +363,8 @@ macro_rules! huawei_client {
             /// A client for `region` with AK/SK credentials from `HUAWEICLOUD_SDK_AK`,
             /// `HUAWEICLOUD_SDK_SK`, `HUAWEICLOUD_SDK_PROJECT_ID` and, for temporary credentials,
             /// `HUAWEICLOUD_SDK_SECURITY_TOKEN`. A missing or empty variable is an error naming it.
+            /// (`Self::builder().region(region).build()` looks further: the SDK's credentials
+            /// file, then the ECS agency's temporary credentials; see `snapspec_runtime::HuaweiChain`.)
             pub fn from_env(region: &str) -> ::std::result::Result<Self, $crate::ConfigError> {
                 let signer = <Self as $crate::GeneratedClient>::signer_from_env()?;
                 Self::for_region(region, signer)
@@ -417,6 +427,14 @@ macro_rules! alibaba_client {
                 ))
             }
 
+            fn default_chain() -> ::std::sync::Arc<dyn $crate::SignerSource> {
+                ::std::sync::Arc::new($crate::AlibabaChain::from_process_env(
+                    <Self as $crate::__private::progenitor_client::ClientInfo<
+                        $crate::Transport,
+                    >>::api_version(),
+                ))
+            }
+
             fn from_parts(
                 endpoint: &str,
                 http: $crate::reqwest::Client,
@@ -445,6 +463,8 @@ macro_rules! alibaba_client {
             /// A client for `region_id` with credentials from `ALIBABA_CLOUD_ACCESS_KEY_ID`,
             /// `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and, for STS credentials,
             /// `ALIBABA_CLOUD_SECURITY_TOKEN`. A missing or empty variable is an error naming it.
+            /// (`Self::builder().region(region_id).build()` looks further: the aliyun CLI's
+            /// profiles, the ini file, then the ECS RAM role; see `snapspec_runtime::AlibabaChain`.)
             pub fn from_env(region_id: &str) -> ::std::result::Result<Self, $crate::ConfigError> {
                 let signer = <Self as $crate::GeneratedClient>::signer_from_env()?;
                 Self::for_region(region_id, signer)
