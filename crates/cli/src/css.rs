@@ -3,9 +3,12 @@
 use clap::Subcommand;
 use serde_json::{Map, Value};
 
+use crate::prune::{self, Candidate, PruneArgs, State};
+use crate::waiting::{self, WaitArgs, WaitFailure, Watch};
 use crate::{
     CommonOptions, EXIT_CODES, Failure, answer, from_fields, huawei_signer, project_id, region,
 };
+use snapspec_css::wait::{ListedSnapshot, WaitError};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum CssCommand {
@@ -27,6 +30,9 @@ pub(crate) enum CssCommand {
         /// At most 1024 characters, without spaces, uppercase letters or any of "\<|>/?.
         #[arg(long, value_name = "LIST")]
         indices: Option<String>,
+        /// --wait: until the snapshot is COMPLETED (exit 0), FAILED or PART_FAILED (exit 6).
+        #[command(flatten)]
+        wait: WaitArgs,
     },
     /// List a cluster's snapshots with their status, newest first: BUILDING while a snapshot is
     /// taken, then COMPLETED, FAILED or PART_FAILED
@@ -47,6 +53,9 @@ pub(crate) enum CssCommand {
         /// Id of the snapshot, as list-snapshots shows it.
         #[arg(long, value_name = "ID")]
         snapshot_id: String,
+        /// --wait: until the snapshot is no longer listed.
+        #[command(flatten)]
+        wait: WaitArgs,
     },
     /// Restore a completed snapshot into a cluster, this one or another
     /// (POST /v1.0/{project_id}/clusters/{cluster_id}/index_snapshot/{snapshot_id}/restore).
@@ -73,6 +82,30 @@ pub(crate) enum CssCommand {
         /// Replace indices that already exist in the target cluster.
         #[arg(long)]
         replace_exist_indices: bool,
+        /// --wait: until the snapshot's restoreStatus reads `success` (exit 0) or a failure
+        /// (exit 6). That field is all CSS tells about a restore: the target cluster's indices
+        /// are not followed, and a snapshot restored before already reads `success` (a warning
+        /// says so).
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+    /// Delete old manual snapshots of a cluster, keeping the newest completed ones
+    /// (--keep-last) and/or the recent ones (--keep-within).
+    ///
+    /// Manual and automatic snapshots are told apart by `backupType` in the list (`1` manual,
+    /// `0` automatic); automatic ones, and any without `backupType`, are never touched. Failed
+    /// snapshots (FAILED, PART_FAILED) go unless --keep-within keeps them; a snapshot that is
+    /// BUILDING (or in any status that is not final) is never deleted: it is reported under
+    /// `refused` and the command exits 7 after deleting the others. The JSON report lists
+    /// `kept`, `deleted` (or `would_delete` with --dry-run, which deletes nothing and exits 0),
+    /// `refused`, `delete_errors` and how many automatic snapshots were left alone.
+    #[command(after_help = EXIT_CODES)]
+    Prune {
+        /// Id of the cluster to prune.
+        #[arg(long, value_name = "ID")]
+        cluster_id: String,
+        #[command(flatten)]
+        prune: PruneArgs,
     },
     /// Set where the cluster keeps its snapshots (OBS bucket and path) and the IAM agency that
     /// lets CSS reach them; this turns snapshots on
@@ -174,6 +207,7 @@ pub(crate) async fn run(
             name,
             description,
             indices,
+            wait,
         } => {
             let body: snapspec_css::types::CreateSnapshotReq = from_fields(&[
                 ("name", Some(name)),
@@ -183,12 +217,28 @@ pub(crate) async fn run(
             let (client, project_id) = client(common, endpoint_override)?;
             let sent = client
                 .create_snapshot()
-                .project_id(project_id)
-                .cluster_id(cluster_id)
+                .project_id(&project_id)
+                .cluster_id(&cluster_id)
                 .body(body)
                 .send()
                 .await;
-            answer(sent).await
+            let answer = answer(sent).await?;
+            if !wait.wait {
+                return Ok(answer);
+            }
+            let Some(id) = answer.pointer("/backup/id").and_then(Value::as_str) else {
+                let missing =
+                    Failure::Transport("the answer names no snapshot id to wait for".into());
+                return Err(Failure::after(answer, missing));
+            };
+            let id = id.to_string();
+            let mut watch = Watch::new(format!("snapshot {id}"));
+            let outcome = client
+                .wait_for_snapshot(&project_id, &cluster_id, &id, wait.settings(), |p| {
+                    watch.progress(p, status)
+                })
+                .await;
+            waiting::finish(watch, answer, outcome, status, wait.timeout).await
         }
         CssCommand::ListSnapshots { cluster_id } => {
             let (client, project_id) = client(common, endpoint_override)?;
@@ -203,16 +253,31 @@ pub(crate) async fn run(
         CssCommand::DeleteSnapshot {
             cluster_id,
             snapshot_id,
+            wait,
         } => {
             let (client, project_id) = client(common, endpoint_override)?;
             let sent = client
                 .delete_snapshot()
-                .project_id(project_id)
-                .cluster_id(cluster_id)
-                .snapshot_id(snapshot_id)
+                .project_id(&project_id)
+                .cluster_id(&cluster_id)
+                .snapshot_id(&snapshot_id)
                 .send()
                 .await;
-            answer(sent).await
+            let answer = answer(sent).await?;
+            if !wait.wait {
+                return Ok(answer);
+            }
+            let mut watch = Watch::new(format!("deleted snapshot {snapshot_id}"));
+            let outcome = client
+                .wait_for_snapshots_deleted(
+                    &project_id,
+                    &cluster_id,
+                    std::slice::from_ref(&snapshot_id),
+                    wait.settings(),
+                    |p| watch.progress(p, remaining),
+                )
+                .await;
+            waiting::finish(watch, answer, outcome, remaining, wait.timeout).await
         }
         CssCommand::RestoreSnapshot {
             cluster_id,
@@ -222,6 +287,7 @@ pub(crate) async fn run(
             rename_pattern,
             rename_replacement,
             replace_exist_indices,
+            wait,
         } => {
             let body: snapspec_css::types::RestoreSnapshotReq = body(vec![
                 ("target_cluster", Some(target_cluster.into())),
@@ -234,15 +300,47 @@ pub(crate) async fn run(
                 ),
             ])?;
             let (client, project_id) = client(common, endpoint_override)?;
+            if wait.wait {
+                // Read before the restore: a snapshot restored before already reads `success`.
+                let before = client
+                    .find_snapshot(&project_id, &cluster_id, &snapshot_id)
+                    .await;
+                if let Ok(Some(snapshot)) = before
+                    && snapshot.restore_status.as_deref()
+                        == Some(snapspec_css::wait::RESTORE_SUCCESS)
+                {
+                    eprintln!(
+                        "warning: snapshot {snapshot_id} was restored before and its restoreStatus already reads `success`; --wait cannot tell this restore's end from the earlier one"
+                    );
+                }
+            }
             let sent = client
                 .restore_snapshot()
-                .project_id(project_id)
-                .cluster_id(cluster_id)
-                .snapshot_id(snapshot_id)
+                .project_id(&project_id)
+                .cluster_id(&cluster_id)
+                .snapshot_id(&snapshot_id)
                 .body(body)
                 .send()
                 .await;
-            answer(sent).await
+            let answer = answer(sent).await?;
+            if !wait.wait {
+                return Ok(answer);
+            }
+            let mut watch = Watch::new(format!("restore of snapshot {snapshot_id}"));
+            let outcome = client
+                .wait_for_restore(
+                    &project_id,
+                    &cluster_id,
+                    &snapshot_id,
+                    wait.settings(),
+                    |p| watch.progress(p, restore_status),
+                )
+                .await;
+            waiting::finish(watch, answer, outcome, restore_status, wait.timeout).await
+        }
+        CssCommand::Prune { cluster_id, prune } => {
+            let (client, project_id) = client(common, endpoint_override)?;
+            run_prune(&client, &project_id, &cluster_id, &prune).await
         }
         CssCommand::UpdateSnapshotSetting {
             cluster_id,
@@ -315,4 +413,124 @@ pub(crate) async fn run(
             answer(sent).await
         }
     }
+}
+
+/// A listed snapshot's status, for the progress display.
+fn status(snapshot: &ListedSnapshot) -> String {
+    snapshot
+        .status
+        .clone()
+        .unwrap_or_else(|| "(no status)".into())
+}
+
+/// A listed snapshot's restore status, for the progress display.
+fn restore_status(snapshot: &ListedSnapshot) -> String {
+    format!(
+        "restoreStatus {}",
+        snapshot.restore_status.as_deref().unwrap_or("(none given)")
+    )
+}
+
+/// What is still listed of snapshots awaited gone.
+fn remaining(listed: &Vec<ListedSnapshot>) -> String {
+    match listed.as_slice() {
+        [] => "gone".into(),
+        [one] => format!("still listed ({})", status(one)),
+        many => format!("{} still listed", many.len()),
+    }
+}
+
+impl WaitFailure for WaitError {
+    /// The service's refusal (exit 1) or no connection (exit 4), as for any request; a snapshot
+    /// no longer listed ends the wait failed (exit 6).
+    async fn into_failure(self) -> Failure {
+        match self {
+            WaitError::Service(error) => waiting::client_failure(error).await,
+            other => Failure::WaitFailed(other.to_string()),
+        }
+    }
+}
+
+/// Where a listed CSS snapshot stands for prune.
+fn prune_state(status: Option<&str>) -> State {
+    match status {
+        Some(snapspec_css::wait::COMPLETED) => State::Completed,
+        Some(s) if snapspec_css::wait::FAILED_STATUSES.contains(&s) => State::Failed,
+        _ => State::Busy,
+    }
+}
+
+/// `backupType` of a manual snapshot (`0` is automatic).
+const MANUAL: &str = "1";
+
+async fn run_prune(
+    client: &snapspec_css::Client,
+    project_id: &str,
+    cluster_id: &str,
+    args: &PruneArgs,
+) -> Result<Value, Failure> {
+    let listed = match client
+        .list_snapshots()
+        .project_id(project_id)
+        .cluster_id(cluster_id)
+        .send()
+        .await
+    {
+        Ok(listed) => listed.into_inner().backups,
+        Err(error) => return Err(waiting::client_failure(error).await),
+    };
+    let (manual, automatic): (Vec<_>, Vec<_>) = listed
+        .into_iter()
+        .partition(|s| s.backup_type.as_deref() == Some(MANUAL));
+    let candidates = manual
+        .into_iter()
+        .map(|s| {
+            let created_at = s
+                .start_time
+                .and_then(|ms| u64::try_from(ms).ok())
+                .map(|ms| std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms))
+                .or_else(|| s.created.as_deref().and_then(prune::parse_time));
+            Candidate {
+                state: prune_state(s.status.as_deref()),
+                id: s.id.unwrap_or_default(),
+                name: s.name.unwrap_or_default(),
+                status: s.status.unwrap_or_default(),
+                created: s.created.unwrap_or_default(),
+                created_at,
+            }
+        })
+        .collect();
+    let plan = prune::plan(
+        candidates,
+        args.keep_last,
+        args.keep_within,
+        std::time::SystemTime::now(),
+    );
+    if args.dry_run {
+        return Ok(prune::report(&plan, true, &[], &[], automatic.len()));
+    }
+    let (deleted, errors, delete_failure) = prune::delete_all(&plan, async |snapshot| {
+        let sent = client
+            .delete_snapshot()
+            .project_id(project_id)
+            .cluster_id(cluster_id)
+            .snapshot_id(&snapshot.id)
+            .send()
+            .await;
+        answer(sent).await.map(|_| ())
+    })
+    .await;
+    let report = prune::report(&plan, false, &deleted, &errors, automatic.len());
+    let mut wait_failure = None;
+    if args.wait.wait && !deleted.is_empty() {
+        let ids: Vec<String> = deleted.iter().map(|c| c.id.clone()).collect();
+        let mut watch = Watch::new(format!("{} deleted snapshot(s)", ids.len()));
+        let outcome = client
+            .wait_for_snapshots_deleted(project_id, cluster_id, &ids, args.wait.settings(), |p| {
+                watch.progress(p, remaining)
+            })
+            .await;
+        wait_failure = waiting::settle(watch, outcome, remaining, args.wait.timeout).await;
+    }
+    prune::conclude(report, &plan, delete_failure, wait_failure)
 }

@@ -3,9 +3,13 @@
 use clap::Subcommand;
 use serde_json::{Map, Value, json};
 
+use crate::prune::{self, Candidate, PruneArgs, State};
+use crate::waiting::{self, WaitArgs, WaitFailure, Watch};
 use crate::{
     CommonOptions, EXIT_CODES, Failure, answer, huawei_signer, object, project_id, region,
 };
+use snapspec_dws::types;
+use snapspec_dws::wait::WaitError;
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum DwsCommand {
@@ -22,6 +26,10 @@ pub(crate) enum DwsCommand {
         /// Snapshot description: at most 256 characters, without any of !<>'=&".
         #[arg(long, value_name = "TEXT")]
         description: Option<String>,
+        /// --wait: until the snapshot is AVAILABLE (exit 0), or UNAVAILABLE, FROZEN or
+        /// POLICE_FROZEN (exit 6).
+        #[command(flatten)]
+        wait: WaitArgs,
     },
     /// List the project's snapshots, with their status (GET /v1.0/{project_id}/snapshots).
     ///
@@ -41,6 +49,9 @@ pub(crate) enum DwsCommand {
         /// Id of the snapshot to delete.
         #[arg(long, value_name = "ID")]
         snapshot_id: String,
+        /// --wait: until the snapshot is no longer listed.
+        #[command(flatten)]
+        wait: WaitArgs,
     },
     /// Restore an AVAILABLE snapshot into a new cluster
     /// (POST /v1.0/{project_id}/snapshots/{snapshot_id}/actions).
@@ -87,6 +98,30 @@ pub(crate) enum DwsCommand {
         /// How many CNs the new cluster gets: 3 to 20, at most its node count.
         #[arg(long, value_name = "N")]
         number_of_cn: Option<i64>,
+        /// Refused (exit 2, nothing sent): the new cluster's progress is read with DWS's cluster
+        /// operations, which snapspec does not have, and the snapshot's own status does not
+        /// change during a restore, so there is nothing to wait on.
+        #[arg(long)]
+        wait: bool,
+    },
+    /// Delete old manual snapshots of one cluster, keeping the newest completed ones
+    /// (--keep-last) and/or the recent ones (--keep-within).
+    ///
+    /// The project's list is narrowed to the cluster's snapshots by `cluster_id`. Manual and
+    /// automatic snapshots are told apart by `type` (`MANUAL`, `AUTO`); only MANUAL ones are
+    /// ever deleted. UNAVAILABLE snapshots go unless --keep-within keeps them; one that is
+    /// CREATING (or in any other status that is not final, such as FROZEN) is never deleted: it
+    /// is reported under `refused` and the command exits 7 after deleting the others. The JSON
+    /// report lists `kept`, `deleted` (or `would_delete` with --dry-run, which deletes nothing
+    /// and exits 0), `refused`, `delete_errors` and how many automatic snapshots were left
+    /// alone.
+    #[command(after_help = EXIT_CODES)]
+    Prune {
+        /// Id of the cluster whose snapshots are pruned.
+        #[arg(long, value_name = "ID")]
+        cluster_id: String,
+        #[command(flatten)]
+        prune: PruneArgs,
     },
 }
 
@@ -162,6 +197,7 @@ pub(crate) async fn run(
             cluster_id,
             name,
             description,
+            wait,
         } => {
             let snapshot = object(&[
                 ("name", Some(name)),
@@ -171,15 +207,31 @@ pub(crate) async fn run(
             let body: snapspec_dws::types::CreateSnapshotRequestBody =
                 snapspec_runtime::from_json(json!({ "snapshot": snapshot }))?;
             let (client, project_id) = client(common, endpoint_override)?;
-            answer(
+            let answer = answer(
                 client
                     .create_snapshot()
-                    .project_id(project_id)
+                    .project_id(&project_id)
                     .body(body)
                     .send()
                     .await,
             )
-            .await
+            .await?;
+            if !wait.wait {
+                return Ok(answer);
+            }
+            let Some(id) = answer.pointer("/snapshot/id").and_then(Value::as_str) else {
+                let missing =
+                    Failure::Transport("the answer names no snapshot id to wait for".into());
+                return Err(Failure::after(answer, missing));
+            };
+            let id = id.to_string();
+            let mut watch = Watch::new(format!("snapshot {id}"));
+            let outcome = client
+                .wait_for_snapshot(&project_id, &id, wait.settings(), |p| {
+                    watch.progress(p, status)
+                })
+                .await;
+            waiting::finish(watch, answer, outcome, status, wait.timeout).await
         }
         DwsCommand::ListSnapshots => {
             let (client, project_id) = client(common, endpoint_override)?;
@@ -197,17 +249,30 @@ pub(crate) async fn run(
             )
             .await
         }
-        DwsCommand::DeleteSnapshot { snapshot_id } => {
+        DwsCommand::DeleteSnapshot { snapshot_id, wait } => {
             let (client, project_id) = client(common, endpoint_override)?;
-            answer(
+            let answer = answer(
                 client
                     .delete_snapshot()
-                    .project_id(project_id)
-                    .snapshot_id(snapshot_id)
+                    .project_id(&project_id)
+                    .snapshot_id(&snapshot_id)
                     .send()
                     .await,
             )
-            .await
+            .await?;
+            if !wait.wait {
+                return Ok(answer);
+            }
+            let mut watch = Watch::new(format!("deleted snapshot {snapshot_id}"));
+            let outcome = client
+                .wait_for_snapshots_deleted(
+                    &project_id,
+                    std::slice::from_ref(&snapshot_id),
+                    wait.settings(),
+                    |p| watch.progress(p, remaining),
+                )
+                .await;
+            waiting::finish(watch, answer, outcome, remaining, wait.timeout).await
         }
         DwsCommand::RestoreCluster {
             snapshot_id,
@@ -222,7 +287,13 @@ pub(crate) async fn run(
             enterprise_project_id,
             ipv6_enable,
             number_of_cn,
+            wait,
         } => {
+            if wait {
+                return Err(Failure::InvalidArgument(
+                    "--wait cannot follow a DWS restore: the new cluster's progress is read with DWS's cluster operations (ShowClusterDetail, or the job of the answer's job_id), which snapspec does not have, and the snapshot's status does not change during a restore; run restore-cluster without --wait".into(),
+                ));
+            }
             let body = restore_body(
                 name,
                 subnet_id,
@@ -248,5 +319,106 @@ pub(crate) async fn run(
             )
             .await
         }
+        DwsCommand::Prune { cluster_id, prune } => {
+            let (client, project_id) = client(common, endpoint_override)?;
+            run_prune(&client, &project_id, &cluster_id, &prune).await
+        }
     }
+}
+
+/// A snapshot's status, for the progress display.
+fn status(snapshot: &types::SnapshotDetail) -> String {
+    snapshot.status.clone()
+}
+
+/// What is still listed of snapshots awaited gone.
+fn remaining(listed: &Vec<types::Snapshots>) -> String {
+    match listed.as_slice() {
+        [] => "gone".into(),
+        [one] => format!("still listed ({})", one.status),
+        many => format!("{} still listed", many.len()),
+    }
+}
+
+impl WaitFailure for WaitError {
+    /// The service's refusal (exit 1) or no connection (exit 4), as for any request; a snapshot
+    /// DWS no longer knows ends the wait failed (exit 6).
+    async fn into_failure(self) -> Failure {
+        match self {
+            WaitError::Service(error) => waiting::client_failure(error).await,
+            other => Failure::WaitFailed(other.to_string()),
+        }
+    }
+}
+
+/// Where a listed DWS snapshot stands for prune: only the two final statuses of a snapshot
+/// taken are deletable; FROZEN and POLICE_FROZEN (a provider's freeze) are left alone too.
+fn prune_state(status: &str) -> State {
+    match status {
+        snapspec_dws::wait::AVAILABLE => State::Completed,
+        "UNAVAILABLE" => State::Failed,
+        _ => State::Busy,
+    }
+}
+
+/// `type` of a manual snapshot (`AUTO` is automatic).
+const MANUAL: &str = "MANUAL";
+
+async fn run_prune(
+    client: &snapspec_dws::Client,
+    project_id: &str,
+    cluster_id: &str,
+    args: &PruneArgs,
+) -> Result<Value, Failure> {
+    let listed = match client.list_snapshots().project_id(project_id).send().await {
+        Ok(listed) => listed.into_inner().snapshots,
+        Err(error) => return Err(waiting::client_failure(error).await),
+    };
+    let (manual, automatic): (Vec<_>, Vec<_>) = listed
+        .into_iter()
+        .filter(|s| s.cluster_id == cluster_id)
+        .partition(|s| s.type_ == MANUAL);
+    let candidates = manual
+        .into_iter()
+        .map(|s| Candidate {
+            state: prune_state(&s.status),
+            created_at: prune::parse_time(&s.started),
+            id: s.id,
+            name: s.name,
+            status: s.status,
+            created: s.started,
+        })
+        .collect();
+    let plan = prune::plan(
+        candidates,
+        args.keep_last,
+        args.keep_within,
+        std::time::SystemTime::now(),
+    );
+    if args.dry_run {
+        return Ok(prune::report(&plan, true, &[], &[], automatic.len()));
+    }
+    let (deleted, errors, delete_failure) = prune::delete_all(&plan, async |snapshot| {
+        let sent = client
+            .delete_snapshot()
+            .project_id(project_id)
+            .snapshot_id(&snapshot.id)
+            .send()
+            .await;
+        answer(sent).await.map(|_| ())
+    })
+    .await;
+    let report = prune::report(&plan, false, &deleted, &errors, automatic.len());
+    let mut wait_failure = None;
+    if args.wait.wait && !deleted.is_empty() {
+        let ids: Vec<String> = deleted.iter().map(|c| c.id.clone()).collect();
+        let mut watch = Watch::new(format!("{} deleted snapshot(s)", ids.len()));
+        let outcome = client
+            .wait_for_snapshots_deleted(project_id, &ids, args.wait.settings(), |p| {
+                watch.progress(p, remaining)
+            })
+            .await;
+        wait_failure = waiting::settle(watch, outcome, remaining, args.wait.timeout).await;
+    }
+    prune::conclude(report, &plan, delete_failure, wait_failure)
 }

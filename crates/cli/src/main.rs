@@ -3,6 +3,8 @@
 mod alibaba_es;
 mod css;
 mod dws;
+mod prune;
+mod waiting;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -21,7 +23,12 @@ Exit status:
   1  the service refused the request; its code, message and request id are printed on stderr
   2  invalid arguments: a value breaks a documented rule (nothing was sent)
   3  configuration: missing credentials, bad region or endpoint
-  4  the service could not be reached, or answered something unreadable";
+  4  the service could not be reached, or answered something unreadable
+  5  --wait: --timeout passed before the snapshot reached a final status (the request's answer
+     is still printed on stdout)
+  6  --wait: the snapshot (or CSS restore) ended in the vendor's failed status, or disappeared
+  7  prune: snapshots still in progress were left alone (the others were deleted; the JSON
+     report on stdout lists them under `refused`)";
 
 /// Call cloud snapshot APIs (Huawei Cloud CSS and DWS, Alibaba Cloud Elasticsearch) with signed
 /// requests.
@@ -221,6 +228,17 @@ enum Failure {
     InvalidArgument(String),
     Configuration(String),
     Transport(String),
+    /// The service answered (`answer` is printed on stdout), then what followed failed.
+    After {
+        answer: Value,
+        then: Box<Failure>,
+    },
+    /// `--wait`: the deadline passed first.
+    DeadlinePassed(String),
+    /// `--wait`: the snapshot ended failed.
+    WaitFailed(String),
+    /// `prune`: snapshots in progress were not deleted.
+    PruneRefused(String),
 }
 
 impl Failure {
@@ -230,6 +248,18 @@ impl Failure {
             Failure::InvalidArgument(_) => 2,
             Failure::Configuration(_) => 3,
             Failure::Transport(_) => 4,
+            Failure::After { then, .. } => then.exit_code(),
+            Failure::DeadlinePassed(_) => 5,
+            Failure::WaitFailed(_) => 6,
+            Failure::PruneRefused(_) => 7,
+        }
+    }
+
+    /// `then`, after the service's `answer` (printed on stdout all the same).
+    fn after(answer: Value, then: Failure) -> Failure {
+        Failure::After {
+            answer,
+            then: Box::new(then),
         }
     }
 }
@@ -273,6 +303,12 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(failure) => {
+            if let Failure::After { answer, .. } = &failure {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(answer).expect("a JSON value serializes")
+                );
+            }
             report(&failure);
             ExitCode::from(failure.exit_code())
         }
@@ -302,6 +338,10 @@ fn report(failure: &Failure) {
         Failure::InvalidArgument(message) => eprintln!("error: {message}\n  nothing was sent"),
         Failure::Configuration(message) => eprintln!("error: {message}"),
         Failure::Transport(message) => eprintln!("error: {message}"),
+        Failure::After { then, .. } => report(then),
+        Failure::DeadlinePassed(message)
+        | Failure::WaitFailed(message)
+        | Failure::PruneRefused(message) => eprintln!("error: {message}"),
     }
 }
 

@@ -11,6 +11,10 @@
 //! | [`Client::show_auto_create_policy`] | `ShowAutoCreatePolicy` | `GET /index_snapshot/policy` |
 //! | [`Client::create_auto_create_policy`] | `CreateAutoCreatePolicy` | `POST /index_snapshot/policy` |
 //!
+//! Beside them, module [`wait`] waits for a snapshot to complete, to be deleted or to be restored
+//! ([`Client::wait_for_snapshot`], [`Client::wait_for_snapshots_deleted`],
+//! [`Client::wait_for_restore`]).
+//!
 //! The client is generated at build time by progenitor from snapspec's hand-maintained spec
 //! (`spec/css.yaml`, shipped in this package as `spec.yaml`); the constructors and error helpers
 //! in this file are written by hand beside it. Every request is signed with Huawei Cloud's
@@ -58,6 +62,7 @@ pub use snapspec_runtime::{
 pub const SERVICE: &str = "css";
 
 mod recovery;
+pub mod wait;
 
 snapspec_runtime::huawei_client!(
     Client,

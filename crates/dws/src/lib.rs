@@ -1,7 +1,9 @@
 //! Typed, signed client for **Huawei Cloud GaussDB(DWS)** snapshots: create one
 //! (`POST /v1.0/{project_id}/snapshots`), list them (`GET /v1.0/{project_id}/snapshots`), show or
 //! delete one (`GET`/`DELETE /v1.0/{project_id}/snapshots/{snapshot_id}`) and restore one into a
-//! new cluster (`POST /v1.0/{project_id}/snapshots/{snapshot_id}/actions`).
+//! new cluster (`POST /v1.0/{project_id}/snapshots/{snapshot_id}/actions`). Beside them, module
+//! [`wait`] waits for a snapshot to complete or to be deleted ([`Client::wait_for_snapshot`],
+//! [`Client::wait_for_snapshots_deleted`]).
 //!
 //! The client is generated at build time by progenitor from snapspec's hand-maintained spec
 //! (`spec/dws.yaml`, shipped in this package as `spec.yaml`); the constructors and error helpers
@@ -51,6 +53,7 @@ pub use snapspec_runtime::{
 pub const SERVICE: &str = "dws";
 
 mod recovery;
+pub mod wait;
 
 snapspec_runtime::huawei_client!(
     Client,

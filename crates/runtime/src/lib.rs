@@ -11,7 +11,8 @@
 //! - [`credentials`]: the official SDKs' credential chains (environment, profile files, instance
 //!   metadata), which a client built without a signer uses;
 //! - [`vendor_error`], which reads the vendor's code, message and request id out of an error;
-//! - [`from_json`], which builds a request body from JSON and names the field that breaks a rule.
+//! - [`from_json`], which builds a request body from JSON and names the field that breaks a rule;
+//! - [`wait::poll_until`], the polling loop behind the clients' `wait_for_*` methods.
 
 #![deny(missing_docs)]
 
@@ -26,12 +27,14 @@ pub mod credentials;
 pub mod retry;
 mod signer;
 mod transport;
+pub mod wait;
 
 pub use backoff::Backoff;
 pub use builder::{ClientBuilder, GeneratedClient, Timeouts};
 pub use credentials::{AlibabaChain, HuaweiChain};
 pub use retry::{Recovery, RetryPolicy};
 pub use transport::{CredentialsError, SignerSource, Transport, Vendor};
+pub use wait::{Check, Outcome, PollError, Progress, WaitSettings};
 
 /// The HTTP client crate the generated clients are built on, so that a program configuring one
 /// (see [`http_client_builder`]) uses the same version.
