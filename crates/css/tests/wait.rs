@@ -7,10 +7,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use snapspec_auth::{HuaweiCredentials, RequestSigner, Secret};
+use snapspec_auth::{HuaweiCredentials, Secret};
 use snapspec_css::wait::{Check, Observed, Outcome, WaitError, WaitSettings};
 use snapspec_css::{Backoff, Client, types};
 use snapspec_emulator::{Credentials, EmulatorConfig};
+use snapspec_runtime::RequestSigner;
 
 const AK: &str = "EMULATORCSSWAITER0001";
 const SK: &str = "emulator-css-waiter-secret";
