@@ -389,16 +389,7 @@ async fn run_prune(
             created: s.started,
         })
         .collect();
-    let plan = prune::plan(
-        candidates,
-        args.keep_last,
-        args.keep_within,
-        std::time::SystemTime::now(),
-    );
-    if args.dry_run {
-        return Ok(prune::report(&plan, true, &[], &[], automatic.len()));
-    }
-    let (deleted, errors, delete_failure) = prune::delete_all(&plan, async |snapshot| {
+    let delete = async |snapshot: &Candidate| {
         let sent = client
             .delete_snapshot()
             .project_id(project_id)
@@ -406,19 +397,15 @@ async fn run_prune(
             .send()
             .await;
         answer(sent).await.map(|_| ())
-    })
-    .await;
-    let report = prune::report(&plan, false, &deleted, &errors, automatic.len());
-    let mut wait_failure = None;
-    if args.wait.wait && !deleted.is_empty() {
-        let ids: Vec<String> = deleted.iter().map(|c| c.id.clone()).collect();
+    };
+    let wait_until_gone = async |ids: Vec<String>| {
         let mut watch = Watch::new(format!("{} deleted snapshot(s)", ids.len()));
         let outcome = client
             .wait_for_snapshots_deleted(project_id, &ids, args.wait.settings(), |p| {
                 watch.progress(p, remaining)
             })
             .await;
-        wait_failure = waiting::settle(watch, outcome, remaining, args.wait.timeout).await;
-    }
-    prune::conclude(report, &plan, delete_failure, wait_failure)
+        waiting::settle(watch, outcome, remaining, args.wait.timeout).await
+    };
+    prune::run(candidates, automatic.len(), args, delete, wait_until_gone).await
 }

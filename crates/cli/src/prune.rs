@@ -169,6 +169,36 @@ pub(crate) fn report(
     report
 }
 
+/// A prune from the listed manual snapshots (`candidates`; `automatic` counts those left alone
+/// as automatic): plans what goes, and unless `--dry-run` deletes it with `delete` and, with
+/// `--wait`, waits with `wait_until_gone` until the deleted ids are no longer listed (`None` when
+/// they are gone, else the failure). The same sequence for every API; only the calls differ.
+pub(crate) async fn run(
+    candidates: Vec<Candidate>,
+    automatic: usize,
+    args: &PruneArgs,
+    delete: impl AsyncFnMut(&Candidate) -> Result<(), Failure>,
+    wait_until_gone: impl AsyncFnOnce(Vec<String>) -> Option<Failure>,
+) -> Result<Value, Failure> {
+    let plan = plan(
+        candidates,
+        args.keep_last,
+        args.keep_within,
+        std::time::SystemTime::now(),
+    );
+    if args.dry_run {
+        return Ok(report(&plan, true, &[], &[], automatic));
+    }
+    let (deleted, errors, delete_failure) = delete_all(&plan, delete).await;
+    let summary = report(&plan, false, &deleted, &errors, automatic);
+    let wait_failure = if args.wait.wait && !deleted.is_empty() {
+        wait_until_gone(deleted.iter().map(|c| c.id.clone()).collect()).await
+    } else {
+        None
+    };
+    conclude(summary, &plan, delete_failure, wait_failure)
+}
+
 /// Deletes the snapshots of `plan.delete` one after the other with `delete`, carrying on past a
 /// refusal: those deleted, those whose delete failed, and the first failure.
 pub(crate) async fn delete_all(
