@@ -317,15 +317,12 @@ pub fn generate(spec: &OpenAPI) -> Result<String, CodegenError> {
         return Err(CodegenError::Shape(problems));
     }
     let settings = generation_settings();
-    // progenitor and typify panic on some specs; the panic becomes our error, so the default
-    // hook's message and backtrace would only be noise.
-    let previous_hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    // progenitor and typify panic on some specs; the panic becomes our error. The panic hook is
+    // left alone: it is the process's, and swapping it would race with other threads.
     let tokens = std::panic::catch_unwind(|| {
         let mut generator = Generator::new(&settings);
         generator.generate_tokens(spec)
     });
-    std::panic::set_hook(previous_hook);
     let tokens = match tokens {
         Ok(Ok(tokens)) => tokens,
         Ok(Err(e)) => {

@@ -89,12 +89,16 @@ pub mod __private {
 /// The generated client's error type (progenitor's), re-exported for convenience.
 pub use progenitor_client::Error as ClientError;
 
-/// Why a client could not be built.
-#[derive(Debug)]
+/// Why a client could not be built. `source()` gives the underlying error where there is one.
+#[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// A credential, the region or an endpoint override is missing or malformed.
+    #[error(transparent)]
     Credentials(snapspec_auth::ConfigError),
     /// The endpoint is not an absolute `http://` or `https://` URL.
+    #[error(
+        "endpoint `{endpoint}` is not usable: {reason}; give an absolute URL such as https://css.cn-north-4.myhuaweicloud.com"
+    )]
     Endpoint {
         /// The endpoint as given.
         endpoint: String,
@@ -102,23 +106,9 @@ pub enum ConfigError {
         reason: String,
     },
     /// The HTTP client could not be built (TLS set-up).
-    Http(reqwest::Error),
+    #[error("cannot build the HTTP client: {0}")]
+    Http(#[source] reqwest::Error),
 }
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ConfigError::Credentials(e) => e.fmt(f),
-            ConfigError::Endpoint { endpoint, reason } => write!(
-                f,
-                "endpoint `{endpoint}` is not usable: {reason}; give an absolute URL such as https://css.cn-north-4.myhuaweicloud.com"
-            ),
-            ConfigError::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for ConfigError {}
 
 impl From<snapspec_auth::ConfigError> for ConfigError {
     fn from(e: snapspec_auth::ConfigError) -> Self {
