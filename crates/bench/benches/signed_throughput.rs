@@ -4,7 +4,7 @@
 //! loopback server (a fixed 201 with the documented response), in the same run. Prints requests
 //! per second, the client's CPU time per request, and the ratios to the hand-written call.
 //!
-//! cargo bench -p snapspec-css --bench signed_throughput
+//! cargo bench -p snapspec-bench --bench signed_throughput
 //!
 //! Layout (`SNAPSPEC_BENCH_LAYOUT`):
 //! - `pinned` (default): the client runs on a single-threaded runtime on CPU 0, the server on its

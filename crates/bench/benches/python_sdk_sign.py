@@ -1,7 +1,7 @@
 """The peer of benches/sign.rs: the official Python SDKs signing the same documented requests.
 
 Run: python3 -m venv /tmp/v && /tmp/v/bin/pip install huaweicloudsdkcore alibabacloud-tea-openapi \
-     && /tmp/v/bin/python crates/auth/benches/python_sdk_sign.py
+     && /tmp/v/bin/python crates/bench/benches/python_sdk_sign.py
 Prints microseconds per signature (best of 5 repeats of 20,000 calls).
 """
 

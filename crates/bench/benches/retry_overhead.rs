@@ -3,7 +3,7 @@
 //! (`retry::first_attempt_bookkeeping`, the same steps `retry::execute` takes around the send).
 //! Beside it, in the same run, the signing of the same request, for scale.
 //!
-//! cargo bench -p snapspec-runtime --bench retry_overhead
+//! cargo bench -p snapspec-bench --bench retry_overhead
 
 use std::hint::black_box;
 use std::time::{Duration, SystemTime};
