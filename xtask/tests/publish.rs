@@ -113,14 +113,38 @@ fn each_api_gets_a_version_folder_a_latest_file_and_index_entries_with_digests()
         assert_eq!(versions.len(), 1);
         assert_eq!(versions[0]["version"], version.as_str());
         let version_files = versions[0]["files"].as_array().unwrap();
-        for (suffix, media_type) in [("yaml", "application/yaml"), ("json", "application/json")] {
+        let expected = [
+            ("yaml", "application/yaml", "3.0.3", "maintained"),
+            ("json", "application/json", "3.0.3", "maintained"),
+            ("3.1.yaml", "application/yaml", "3.1.0", "openapi-3.1"),
+            ("3.1.json", "application/json", "3.1.0", "openapi-3.1"),
+            ("deref.yaml", "application/yaml", "3.0.3", "dereferenced"),
+            ("deref.json", "application/json", "3.0.3", "dereferenced"),
+        ];
+        assert_eq!(version_files.len(), expected.len());
+        for (suffix, media_type, openapi, variant) in expected {
             let path = format!("{name}/{version}/{name}.{suffix}");
             let entry = version_files
                 .iter()
                 .find(|f| f["path"] == path.as_str())
                 .unwrap_or_else(|| panic!("{path} is not in the index"));
             assert_eq!(entry["media_type"], media_type);
-            assert_eq!(entry["openapi"], "3.0.3");
+            assert_eq!(entry["openapi"], openapi);
+            assert_eq!(entry["variant"], variant);
+            // Each YAML file says what its JSON twin says, and declares the version it is listed as.
+            let bytes = &files.iter().find(|(n, _)| *n == path).unwrap().1;
+            let text = String::from_utf8(bytes.clone()).unwrap();
+            let value = snapspec_codegen::yaml::parse(&text).unwrap().value;
+            assert_eq!(value["openapi"], openapi, "{path}");
+            if let Some(json_path) = path.strip_suffix(".yaml") {
+                let json_path = format!("{json_path}.json");
+                let json = &files.iter().find(|(n, _)| *n == json_path).unwrap().1;
+                assert_eq!(
+                    value,
+                    serde_json::from_slice::<serde_json::Value>(json).unwrap(),
+                    "{path}"
+                );
+            }
         }
         let mut all = version_files.clone();
         all.push(api["latest"].clone());
@@ -137,11 +161,6 @@ fn each_api_gets_a_version_folder_a_latest_file_and_index_entries_with_digests()
     }
     listed.sort();
     assert_eq!(names, listed, "every file is in the index, and only those");
-    // Both forms say the same thing.
-    let yaml = std::fs::read_to_string(out.join("css/1.0/css.yaml")).unwrap();
-    let json: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("css/1.0/css.json")).unwrap()).unwrap();
-    assert_eq!(snapspec_codegen::yaml::parse(&yaml).unwrap().value, json);
 }
 
 #[test]
@@ -312,8 +331,133 @@ fn versions_published_earlier_stay_beside_the_new_one() {
     assert_eq!(versions[0]["version"], "1.0");
     assert_eq!(versions[1]["version"], "1.1");
     // What the earlier index said about the kept files is kept; the digests still match.
-    let kept = &versions[0]["files"][0];
+    let kept = versions[0]["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "css/1.0/css.json")
+        .unwrap();
     assert_eq!(kept["openapi"], "3.0.3");
     let bytes = std::fs::read(out.join(kept["path"].as_str().unwrap())).unwrap();
     assert_eq!(kept["sha256"], hex::encode(sha2::Sha256::digest(bytes)));
+}
+
+fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+/// Every `$ref` in `value`: the pointer of the node holding it, the target pointer, and the
+/// node's other keys.
+fn refs(
+    value: &serde_json::Value,
+    pointer: &str,
+    out: &mut Vec<(String, String, serde_json::Value)>,
+) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(target) = map.get("$ref").and_then(|r| r.as_str()) {
+                let mut rest = map.clone();
+                rest.remove("$ref");
+                out.push((
+                    pointer.to_string(),
+                    target.trim_start_matches('#').to_string(),
+                    rest.into(),
+                ));
+            }
+            for (k, v) in map {
+                refs(
+                    v,
+                    &format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                refs(v, &format!("{pointer}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn the_dereferenced_variant_has_no_ref_and_holds_what_each_ref_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("published");
+    publish_ok(&out, None);
+    for (api, version) in [("css", "1.0"), ("dws", "1.0"), ("alibaba-es", "2017-06-13")] {
+        let maintained = read_json(&out.join(format!("{api}/{version}/{api}.json")));
+        let deref = read_json(&out.join(format!("{api}/{version}/{api}.deref.json")));
+        let mut left = Vec::new();
+        refs(&deref, "", &mut left);
+        assert!(left.is_empty(), "{api}: {left:?}");
+        let mut sites = Vec::new();
+        refs(&maintained, "", &mut sites);
+        assert!(sites.len() > 10, "{api} uses references");
+        for (site, target, siblings) in sites {
+            // The copy at the reference is what the target expands to, plus the notes written
+            // beside the reference.
+            let mut expected = deref.pointer(&target).unwrap().clone();
+            for (k, v) in siblings.as_object().unwrap() {
+                expected[k] = v.clone();
+            }
+            assert_eq!(deref.pointer(&site).unwrap(), &expected, "{api} {site}");
+        }
+        // Nothing else changed: with the references put back, it is the maintained document.
+        assert_eq!(
+            deref["paths"].as_object().unwrap().len(),
+            maintained["paths"].as_object().unwrap().len()
+        );
+        assert_eq!(deref["info"], maintained["info"]);
+    }
+}
+
+#[test]
+fn the_3_1_variant_has_no_3_0_keywords_left() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("published");
+    publish_ok(&out, None);
+    let css = std::fs::read_to_string(out.join("css/1.0/css.3.1.json")).unwrap();
+    assert!(css.contains("\"openapi\": \"3.1.0\""));
+    assert!(!css.contains("\"nullable\""), "nullable is 3.0 only");
+    assert!(
+        css.contains("\"null\""),
+        "the CSS spec has nullable fields: they allow null in 3.1"
+    );
+}
+
+/// Validates every published document with openapi-spec-validator (PyPI, pinned in
+/// xtask/lint/run.sh, which runs this test with SNAPSPEC_OPENAPI_SPEC_VALIDATOR set to it).
+#[test]
+#[ignore = "needs openapi-spec-validator; xtask/lint/run.sh installs it and runs this test"]
+fn every_published_document_is_valid_for_openapi_spec_validator() {
+    let validator = std::env::var("SNAPSPEC_OPENAPI_SPEC_VALIDATOR")
+        .expect("set SNAPSPEC_OPENAPI_SPEC_VALIDATOR to the openapi-spec-validator executable");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("published");
+    publish_ok(&out, None);
+    let documents: Vec<String> = read_tree(&out)
+        .into_iter()
+        .map(|(n, _)| n)
+        .filter(|n| n != "index.json" && (n.ends_with(".yaml") || n.ends_with(".json")))
+        .collect();
+    assert_eq!(documents.len(), 18);
+    let output = Command::new(validator)
+        .args(&documents)
+        .current_dir(&out)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for document in &documents {
+        assert!(
+            stdout.contains(&format!("{document}: OK")),
+            "{document}: {stdout}"
+        );
+    }
 }

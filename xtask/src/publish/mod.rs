@@ -6,6 +6,8 @@
 //! DIR/<api>/latest                  the version the maintained spec has now, as one line of text
 //! DIR/<api>/<version>/<api>.yaml    the maintained OpenAPI 3.0.3 document, pointers resolved
 //! DIR/<api>/<version>/<api>.json    the same as JSON
+//! DIR/<api>/<version>/<api>.3.1.yaml, .3.1.json       the OpenAPI 3.1.0 variant (openapi31.rs)
+//! DIR/<api>/<version>/<api>.deref.yaml, .deref.json   3.0.3 without `$ref` (deref.rs)
 //! ```
 //!
 //! `<version>` is the spec's `info.version`. Versions published earlier into DIR (other folders
@@ -19,6 +21,8 @@
 //! and nothing depends on the time or the machine. DIR is written as a sibling folder and renamed
 //! into place, so a failure at any point leaves the previous DIR as it was.
 
+mod deref;
+mod openapi31;
 mod pointers;
 mod yaml;
 
@@ -185,6 +189,9 @@ fn render_spec(
         path: name,
         bytes,
     };
+    let v31 = openapi31::convert(&value);
+    let dereferenced = deref::dereference(&value).map_err(|e| format!("error: {display}: {e}"))?;
+    let computed_yaml = |v: &Value| yaml::to_yaml(v).map_err(|e| format!("error: {display}: {e}"));
     Ok(vec![
         file(
             format!("{dir}/{api}.yaml"),
@@ -197,6 +204,30 @@ fn render_spec(
             json_bytes(&value)?,
             &openapi,
             "maintained",
+        ),
+        file(
+            format!("{dir}/{api}.3.1.yaml"),
+            computed_yaml(&v31)?.into_bytes(),
+            "3.1.0",
+            "openapi-3.1",
+        ),
+        file(
+            format!("{dir}/{api}.3.1.json"),
+            json_bytes(&v31)?,
+            "3.1.0",
+            "openapi-3.1",
+        ),
+        file(
+            format!("{dir}/{api}.deref.yaml"),
+            computed_yaml(&dereferenced)?.into_bytes(),
+            &openapi,
+            "dereferenced",
+        ),
+        file(
+            format!("{dir}/{api}.deref.json"),
+            json_bytes(&dereferenced)?,
+            &openapi,
+            "dereferenced",
         ),
     ])
 }
