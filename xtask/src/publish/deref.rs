@@ -1,5 +1,6 @@
 //! The fully dereferenced variant, for tools that cannot follow `$ref`: every local reference
-//! is replaced by a copy of what it names (components included, so they stay self-contained).
+//! is replaced by a copy of what it names, and the components nothing refers to any more are
+//! left out (security schemes stay: `security` names them without `$ref`).
 //! Keys written beside a `$ref` (here only `x-doc-*` notes) are kept on the copy, over the
 //! target's own. A reference back into a schema being expanded (a recursive schema) cannot be
 //! expanded; it stays a `$ref` and `info.x-dereferenced-recursive-refs` lists where. The specs
@@ -16,11 +17,45 @@ pub fn dereference(document: &Value) -> Result<Value, String> {
     if !kept.is_empty() {
         out["info"]["x-dereferenced-recursive-refs"] = json!(kept);
     }
+    // What a kept (recursive) reference still names stays, in its expanded form.
+    let needed = kept_targets(&out);
+    if let Some(components) = out.get_mut("components").and_then(Value::as_object_mut) {
+        for (section, items) in components.iter_mut() {
+            if section == "securitySchemes" {
+                continue;
+            }
+            if let Some(items) = items.as_object_mut() {
+                items.retain(|name, _| needed.contains(&format!("/components/{section}/{name}")));
+            }
+        }
+        components.retain(|_, items| items.as_object().is_none_or(|m| !m.is_empty()));
+        if components.is_empty() {
+            out.as_object_mut().map(|o| o.remove("components"));
+        }
+    }
     Ok(out)
 }
 
 /// `pointer` is where the node lands in the output, `source` where it is in the document; `stack`
 /// holds the sources of the objects being expanded, so a reference to one of them is recursive.
+/// The components the references left in `document` (recursive ones) name.
+fn kept_targets(document: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    snapspec_codegen::spec::walk(document, "", &mut |_, node| {
+        if let Some(target) = snapspec_codegen::spec::ref_target(node) {
+            let parts: Vec<&str> = target.splitn(4, '/').collect();
+            if parts.len() >= 4 && parts[1] == "components" {
+                out.push(format!(
+                    "/components/{}/{}",
+                    parts[2],
+                    parts[3].split('/').next().unwrap_or("")
+                ));
+            }
+        }
+    });
+    out
+}
+
 fn expand(
     root: &Value,
     node: &Value,
@@ -104,7 +139,10 @@ mod tests {
             out["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"],
             a
         );
-        assert_eq!(out["components"]["schemas"]["A"], a);
+        assert!(
+            out["components"].is_null(),
+            "nothing refers to the schemas any more"
+        );
         assert!(out["info"].is_null(), "no recursion, no note");
     }
 

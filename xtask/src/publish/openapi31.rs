@@ -7,6 +7,7 @@
 //!   `example`, which 3.1 still has there);
 //! - boolean `exclusiveMinimum` / `exclusiveMaximum` become the number they qualify
 //!   (`minimum: 0, exclusiveMinimum: true` gives `exclusiveMinimum: 0`); `false` is dropped;
+//! - a `license` with a name that is an SPDX expression and no `url` gets 3.1's `identifier`;
 //! - `openapi` becomes `3.1.0`. Everything else (`x-` extensions included) stays.
 //!
 //! Schemas are found where OpenAPI puts them (components, parameters, headers, media types) and
@@ -18,6 +19,16 @@ use serde_json::{Map, Value, json};
 pub fn convert(document: &Value) -> Value {
     let mut out = document.clone();
     out["openapi"] = json!("3.1.0");
+    if let Some(license) = out
+        .pointer_mut("/info/license")
+        .and_then(Value::as_object_mut)
+        && !license.contains_key("url")
+        && !license.contains_key("identifier")
+        && let Some(name) = license.get("name").and_then(Value::as_str)
+        && is_spdx_expression(name)
+    {
+        license.insert("identifier".into(), json!(name));
+    }
     if let Some(schemas) = out
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
@@ -63,6 +74,26 @@ pub fn convert(document: &Value) -> Value {
         }
     }
     out
+}
+
+/// `MIT`, `MIT OR Apache-2.0`, `(A AND B) WITH C`: license ids joined by SPDX operators.
+fn is_spdx_expression(name: &str) -> bool {
+    let words: Vec<&str> = name
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+        .filter(|w| !w.is_empty())
+        .collect();
+    !words.is_empty()
+        && words.iter().enumerate().all(|(i, w)| {
+            let operator = matches!(*w, "AND" | "OR" | "WITH");
+            let id = w
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'));
+            if i % 2 == 1 {
+                operator
+            } else {
+                id && !operator
+            }
+        })
 }
 
 fn convert_operation(operation: &mut Value) {
@@ -206,6 +237,7 @@ mod tests {
     fn nullable_becomes_a_null_type_and_example_becomes_examples() {
         let doc = json!({
             "openapi": "3.0.3",
+            "info": {"license": {"name": "MIT OR Apache-2.0"}},
             "paths": {"/a": {
                 "parameters": [{"name": "p", "in": "query", "example": "x",
                                 "schema": {"type": "integer", "minimum": 0, "exclusiveMinimum": true, "maximum": 9, "exclusiveMaximum": false}}],
@@ -222,6 +254,11 @@ mod tests {
         });
         let out = super::convert(&doc);
         assert_eq!(out["openapi"], "3.1.0");
+        assert_eq!(
+            out["info"]["license"],
+            json!({"name": "MIT OR Apache-2.0", "identifier": "MIT OR Apache-2.0"})
+        );
+        assert!(!super::is_spdx_expression("All rights reserved"));
         let parameter = &out["paths"]["/a"]["parameters"][0];
         assert_eq!(parameter["example"], "x", "a parameter keeps its example");
         assert_eq!(
