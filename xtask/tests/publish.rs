@@ -470,3 +470,23 @@ fn every_published_document_is_valid_for_openapi_spec_validator() {
         );
     }
 }
+
+#[test]
+fn a_source_url_with_yaml_sensitive_characters_still_gives_yaml_equal_to_the_json() {
+    // A `#` fragment after the URL could read as a comment in some places of the maintained text;
+    // the YAML is then written from the value instead of edited in place.
+    let tmp = tempfile::tempdir().unwrap();
+    let spec_dir = copy_of_specs(tmp.path());
+    let sources_path = spec_dir.join("docs/sources.json");
+    let mut sources: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sources_path).unwrap()).unwrap();
+    let url = "https://example.com/css page, #section [1]";
+    sources["pages"]["css-create-index-snapshot.zh.md"]["url"] = url.into();
+    std::fs::write(&sources_path, sources.to_string()).unwrap();
+    let out = tmp.path().join("published");
+    publish_ok(&out, Some(&spec_dir));
+    let yaml = std::fs::read_to_string(out.join("css/1.0/css.yaml")).unwrap();
+    let json = read_json(&out.join("css/1.0/css.json"));
+    assert_eq!(snapspec_codegen::yaml::parse(&yaml).unwrap().value, json);
+    assert!(json.to_string().contains(url));
+}

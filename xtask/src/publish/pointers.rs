@@ -105,6 +105,20 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// Whether every URL given so far is made of characters that are plain text wherever a
+    /// YAML scalar holds them.
+    pub fn urls_are_yaml_inert(&self) -> bool {
+        self.resolved.values().all(|url| {
+            url.chars().all(|c| {
+                c.is_ascii_alphanumeric()
+                    || matches!(
+                        c,
+                        '.' | '_' | '~' | ':' | '/' | '?' | '=' | '&' | '%' | '+' | '-'
+                    )
+            })
+        })
+    }
+
     /// `value` with every pointer in every string replaced by its URL. Errors name the spec
     /// (`spec_display`) and the JSON pointer of each string that holds an unresolvable one.
     pub fn resolve_value(&mut self, value: &Value, spec_display: &str) -> Result<Value, String> {
