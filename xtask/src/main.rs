@@ -32,7 +32,8 @@ enum Command {
     /// against the pages in spec/docs, and generation. Reports every problem; exits 1 on any error.
     Check(CheckArgs),
     /// Run the check, then write each spec into DIR/<api>/<version>/ (the 3.0.3 document as YAML
-    /// and JSON, documentation pointers turned into source URLs), DIR/<api>/latest and
+    /// and JSON, documentation pointers turned into source URLs; an OpenAPI 3.1.0 variant; a
+    /// variant without `$ref`), DIR/<api>/latest and
     /// DIR/index.json (versions, media types, sha256 of every file), atomically: on any failure
     /// DIR is left as it was. Versions published earlier into DIR are kept.
     Publish(PublishArgs),
