@@ -31,8 +31,11 @@ enum Command {
     /// Check every spec: structure, examples against schemas, documented examples and parameters
     /// against the pages in spec/docs, and generation. Reports every problem; exits 1 on any error.
     Check(CheckArgs),
-    /// Run the check, then write each spec as YAML and JSON plus index.json (API, version, files,
-    /// sha256) into DIR, atomically: on any failure DIR is left as it was.
+    /// Run the check, then write each spec into DIR/<api>/<version>/ (the 3.0.3 document as YAML
+    /// and JSON, documentation pointers turned into source URLs; an OpenAPI 3.1.0 variant; a
+    /// variant without `$ref`), DIR/<api>/latest and
+    /// DIR/index.json (versions, media types, sha256 of every file), atomically: on any failure
+    /// DIR is left as it was. Versions published earlier into DIR are kept.
     Publish(PublishArgs),
     /// Compare each spec at git revision REV with the working tree, for users of the generated
     /// clients: operations, types and fields added, removed or changed; breaking changes marked.

@@ -1,5 +1,5 @@
 //! `cargo xtask` as a process: the corpus of broken specs and changed pages (diagnostics compared
-//! with golden files), publish's determinism and atomicity, and diff on revisions made here.
+//! with golden files) and diff on revisions made here. Publishing is tested in publish.rs.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -145,94 +145,6 @@ fn json_output_carries_file_line_pointer_expected_and_found() {
     );
     assert!(first["found"].as_str().unwrap().contains("1"));
     assert!(first["expected"].is_string());
-}
-
-fn read_dir_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap())
-        .map(|e| {
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    files.sort();
-    files
-}
-
-#[test]
-fn publish_twice_gives_identical_bytes_with_an_index_of_digests() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
-    for out in [&a, &b] {
-        let output = xtask(&["publish", "--out", out.to_str().unwrap()]);
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    let (first, second) = (read_dir_bytes(&a), read_dir_bytes(&b));
-    assert_eq!(first, second);
-    let names: Vec<&str> = first.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(
-        names,
-        [
-            "alibaba-es.json",
-            "alibaba-es.yaml",
-            "css.json",
-            "css.yaml",
-            "dws.json",
-            "dws.yaml",
-            "index.json"
-        ]
-    );
-    let index: serde_json::Value = serde_json::from_slice(&first.last().unwrap().1).unwrap();
-    for spec in index["specs"].as_array().unwrap() {
-        for file in spec["files"].as_array().unwrap() {
-            let bytes = &first
-                .iter()
-                .find(|(n, _)| n == file["name"].as_str().unwrap())
-                .unwrap()
-                .1;
-            use sha2::Digest;
-            assert_eq!(file["sha256"], hex::encode(sha2::Sha256::digest(bytes)));
-        }
-    }
-    assert_eq!(index["specs"][1]["api"], "dws");
-    assert_eq!(index["specs"][2]["version"], "2017-06-13");
-}
-
-#[test]
-fn a_failing_check_leaves_the_output_folder_untouched() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("published");
-    std::fs::create_dir(&out).unwrap();
-    std::fs::write(out.join("css.yaml"), "the previous release").unwrap();
-    let output = xtask(&[
-        "publish",
-        "--out",
-        out.to_str().unwrap(),
-        "--spec-dir",
-        "xtask/tests/corpus/broken-ref",
-    ]);
-    assert_eq!(output.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("nothing was published"));
-    assert_eq!(
-        read_dir_bytes(&out),
-        [("css.yaml".to_string(), b"the previous release".to_vec())]
-    );
-    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert_eq!(
-        leftovers.len(),
-        1,
-        "no staging folder is left behind: {leftovers:?}"
-    );
 }
 
 fn git(repo: &Path, args: &[&str]) {
