@@ -176,8 +176,9 @@ struct EmulateArgs {
     /// The largest request body accepted, in bytes; larger ones are answered 413.
     #[arg(long, value_name = "BYTES", default_value_t = snapspec_emulator::DEFAULT_MAX_BODY_BYTES)]
     max_body_bytes: usize,
-    /// How long a client may take to send a request's headers before its connection is
-    /// closed, e.g. 10s, 500ms.
+    /// How long a client may take to send a request's headers, from the moment its connection
+    /// is ready for one, before the connection is closed (idle kept-alive connections too),
+    /// e.g. 10s, 500ms.
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = humantime::parse_duration)]
     header_read_timeout: std::time::Duration,
 }

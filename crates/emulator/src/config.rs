@@ -174,9 +174,10 @@ pub struct EmulatorConfig {
     /// The largest request body accepted, in bytes; a larger one is answered 413 without being
     /// read further. The documented request bodies are a few hundred bytes.
     pub max_body_bytes: usize,
-    /// How long a client may take to send a request's headers (from the first byte, or from the
-    /// end of the previous answer on a kept-alive connection) before its connection is closed.
-    /// Only [`serve`](crate::serve) enforces it.
+    /// How long a client may take to send a request's complete headers, counted from the moment
+    /// its connection is ready for a request (accepted, or the previous answer sent), before
+    /// the connection is closed; so an idle kept-alive connection is closed after it too. Only
+    /// [`serve`](crate::serve) and [`serve_until`](crate::serve_until) enforce it.
     pub header_read_timeout: Duration,
 }
 

@@ -26,6 +26,12 @@
 //!   [`router`] served some other way answers those requests normally.
 //! - `error_rate` (`--error-rate`) and the `X-Snapspec-Force-Status` header: 5xx and documented
 //!   error answers.
+//!
+//! Limits, so that a shared emulator holds under load: `max_snapshots` (`--max-snapshots`) bounds
+//! the store (a create beyond it gets the vendor's quota answer), `max_body_bytes`
+//! (`--max-body-bytes`) refuses larger bodies with 413, `header_read_timeout`
+//! (`--header-read-timeout`) closes connections that do not send their headers in time, and
+//! [`serve_until`] shuts down gracefully (`snapspec emulate` on SIGTERM or Ctrl-C).
 
 mod alibaba;
 mod config;
