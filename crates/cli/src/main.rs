@@ -126,7 +126,8 @@ enum Command {
     /// Alibaba requests may be signed with ACS3-HMAC-SHA256 or with the ROA signature
     /// (Authorization: acs <AccessKeyId>:<signature>) of the classic SDKs and the aliyun CLI.
     /// --throttle-rate, --drop-every, --error-rate and --latency-ms make it misbehave on demand,
-    /// for testing retries.
+    /// for testing retries. SIGTERM or Ctrl-C stops it: new connections are refused and the
+    /// requests in flight are answered before it exits.
     Emulate(EmulateArgs),
 }
 
@@ -168,6 +169,18 @@ struct EmulateArgs {
     /// without answering, so the client cannot tell whether it was processed. Off by default.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     drop_every: Option<u64>,
+    /// How many snapshots the emulator holds at once (all APIs together); a create beyond it
+    /// gets the vendor's quota answer (CSS: CSS.0030) until snapshots are deleted.
+    #[arg(long, value_name = "N", default_value_t = snapspec_emulator::DEFAULT_MAX_SNAPSHOTS)]
+    max_snapshots: usize,
+    /// The largest request body accepted, in bytes; larger ones are answered 413.
+    #[arg(long, value_name = "BYTES", default_value_t = snapspec_emulator::DEFAULT_MAX_BODY_BYTES)]
+    max_body_bytes: usize,
+    /// How long a client may take to send a request's headers, from the moment its connection
+    /// is ready for one, before the connection is closed (idle kept-alive connections too),
+    /// e.g. 10s, 500ms.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = humantime::parse_duration)]
+    header_read_timeout: std::time::Duration,
 }
 
 fn parse_throttle_rate(value: &str) -> Result<f64, String> {
@@ -210,15 +223,42 @@ async fn emulate(args: EmulateArgs) -> Result<Value, Failure> {
         failing_snapshots: args.fail_snapshot.into_iter().collect(),
         throttle_rate: args.throttle_rate,
         drop_every: args.drop_every,
+        max_snapshots: args.max_snapshots,
+        max_body_bytes: args.max_body_bytes,
+        header_read_timeout: args.header_read_timeout,
         ..snapspec_emulator::EmulatorConfig::default()
     };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| Failure::Configuration(format!("cannot listen on {}: {e}", args.listen)))?;
-    snapspec_emulator::serve(listener, config)
+    snapspec_emulator::serve_until(listener, config, stop_requested())
         .await
         .map_err(|e| Failure::Transport(e.to_string()))?;
     Ok(Value::Null)
+}
+
+/// Completes on SIGTERM or Ctrl-C (SIGINT): the emulator then stops accepting connections and
+/// finishes the requests in flight before exiting.
+async fn stop_requested() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = terminate.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// Why a command failed; each kind has its own exit status.

@@ -396,7 +396,7 @@ fn the_cli_against_the_emulator_it_starts() {
     assert_eq!(second.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&second.stderr);
     assert!(
-        stderr.contains("CSS.0002")
+        stderr.contains("CSS.0043")
             && stderr.contains("request id: ")
             && !stderr.contains("request id: (none)"),
         "{stderr}"

@@ -12,6 +12,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../../.." && pwd)"
 bench="$root/crates/emulator/bench"
 seconds=${1:-3}
+target="${CARGO_TARGET_DIR:-$root/target}"
 work="$(mktemp -d)"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
@@ -47,9 +48,13 @@ run_wrk() { # id label url requests-file
 }
 
 port=$(free_port)
-RUST_LOG=warn "$root/target/release/snapspec" emulate --listen "127.0.0.1:$port" 2>"$work/emulator.log" &
+# With the limits on (bounded store, body limit, header read timeout): the store is bounded at
+# the number of pre-signed requests, so that the measured creates are all stored, and the bound
+# is checked on each of them.
+RUST_LOG=warn "$target/release/snapspec" emulate --listen "127.0.0.1:$port" --max-snapshots "$count" \
+    --max-body-bytes 1048576 --header-read-timeout 10s 2>"$work/emulator.log" &
 pids+=($!); wait_port "$port"
-"$root/target/release/examples/presign" "127.0.0.1:$port" "$count" 2 "$work/emulator.requests"
+"$target/release/examples/presign" "127.0.0.1:$port" "$count" 2 "$work/emulator.requests"
 run_wrk emulator "snapspec emulator (signatures checked)" "http://127.0.0.1:$port" "$work/emulator.requests"
 if [ "$(cat "$work/emulator.non2xx")" != 0 ]; then
     echo "the emulator refused requests: the measurement is not of successful creations" >&2
@@ -59,7 +64,7 @@ fi
 kill "${pids[-1]}"
 
 port=$(free_port)
-"$root/target/release/examples/fixed_201" "127.0.0.1:$port" &
+"$target/release/examples/fixed_201" "127.0.0.1:$port" &
 pids+=($!); wait_port "$port"
 run_wrk ceiling "bare axum, fixed 201 (ceiling)" "http://127.0.0.1:$port" "$work/emulator.requests"
 kill "${pids[-1]}"
@@ -72,9 +77,9 @@ run_wrk prism "prism mock spec/css.yaml" "http://127.0.0.1:$port" "$work/emulato
 # ListSnapshots with 1,000 snapshots stored: a fresh emulator, 1,000 signed creates sent one by
 # one (each must answer 201), then one signed list request repeated by every connection.
 port=$(free_port)
-RUST_LOG=warn "$root/target/release/snapspec" emulate --listen "127.0.0.1:$port" 2>"$work/list.log" &
+RUST_LOG=warn "$target/release/snapspec" emulate --listen "127.0.0.1:$port" 2>"$work/list.log" &
 pids+=($!); wait_port "$port"
-"$root/target/release/examples/presign" "127.0.0.1:$port" 1000 1 "$work/fill.requests"
+"$target/release/examples/presign" "127.0.0.1:$port" 1000 1 "$work/fill.requests"
 python3 - "$port" "$work/fill.requests.0" <<'PY'
 import socket, sys
 port, path = int(sys.argv[1]), sys.argv[2]
@@ -93,7 +98,7 @@ with socket.create_connection(("127.0.0.1", port)) as s:
             sys.exit(f"a create was answered {status.decode()}")
 print(f"stored {len(requests)} snapshots")
 PY
-"$root/target/release/examples/presign" "127.0.0.1:$port" 1 2 "$work/list.requests" list
+"$target/release/examples/presign" "127.0.0.1:$port" 1 2 "$work/list.requests" list
 answered=$(python3 - "$port" "$work/list.requests.0" <<'PY'
 import json, socket, sys
 port, path = int(sys.argv[1]), sys.argv[2]

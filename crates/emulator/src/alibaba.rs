@@ -483,21 +483,32 @@ async fn create_snapshot(
     };
     let token = client_token(token, "ClientToken", &request_id)?;
     // Any body is ignored: the operation takes none (the SDK's optional `body` is unused).
-    with_store(&emulator, |store| {
-        let instance = store.instances.entry(instance_id).or_default();
+    let max = emulator.0.config.max_snapshots;
+    let admitted = {
+        let mut guard = emulator.store();
+        let whole = &mut *guard;
+        let instance = whole.alibaba.instances.entry(instance_id).or_default();
         // Idempotency: a token already seen on this instance takes no second snapshot, and the
-        // answer is the first call's (`Result: true`).
+        // answer is the first call's (`Result: true`), even at the quota.
         if instance.snapshots.iter().any(|s| s.client_token == token) {
-            return;
+            true
+        } else if whole.snapshots >= max {
+            false
+        } else {
+            let created_at = crate::now_millis();
+            let name = format!("manual-{created_at}-{}", instance.snapshots.len() + 1);
+            instance.snapshots.push(Snapshot {
+                name,
+                client_token: token,
+                created_at,
+            });
+            whole.snapshots += 1;
+            true
         }
-        let created_at = crate::now_millis();
-        let name = format!("manual-{created_at}-{}", instance.snapshots.len() + 1);
-        instance.snapshots.push(Snapshot {
-            name,
-            client_token: token,
-            created_at,
-        });
-    });
+    };
+    if !admitted {
+        return Err(crate::snapshot_quota(Api::AlibabaEs, max, &request_id));
+    }
     Ok(json_answer(
         StatusCode::OK,
         &AlibabaBooleanResultBody {

@@ -127,6 +127,17 @@ impl Classify for serde_json::Error {
     }
 }
 
+/// The default of [`EmulatorConfig::max_snapshots`]: far more than any test or benchmark run
+/// keeps at once (the vendors' own quotas are in the hundreds per cluster), and small enough that
+/// a full store stays in the tens of megabytes (a CSS snapshot takes a few hundred bytes).
+pub const DEFAULT_MAX_SNAPSHOTS: usize = 100_000;
+
+/// The default of [`EmulatorConfig::max_body_bytes`]: 1 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// The default of [`EmulatorConfig::header_read_timeout`].
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Everything the emulator is told at start-up.
 #[derive(Debug, Clone)]
 pub struct EmulatorConfig {
@@ -156,6 +167,18 @@ pub struct EmulatorConfig {
     /// throttling) is carried out, then its connection is closed without an answer: an
     /// ambiguous failure for the client. `None` or `Some(0)`: never.
     pub drop_every: Option<u64>,
+    /// How many snapshots the emulator holds at once, all APIs, projects and clusters together.
+    /// A create beyond it gets the vendor's quota answer instead of growing the store, so that a
+    /// long-running shared emulator keeps a bounded memory. Deleting a snapshot frees its place.
+    pub max_snapshots: usize,
+    /// The largest request body accepted, in bytes; a larger one is answered 413 without being
+    /// read further. The documented request bodies are a few hundred bytes.
+    pub max_body_bytes: usize,
+    /// How long a client may take to send a request's complete headers, counted from the moment
+    /// its connection is ready for a request (accepted, or the previous answer sent), before
+    /// the connection is closed; so an idle kept-alive connection is closed after it too. Only
+    /// [`serve`](crate::serve) and [`serve_until`](crate::serve_until) enforce it.
+    pub header_read_timeout: Duration,
 }
 
 impl Default for EmulatorConfig {
@@ -171,6 +194,9 @@ impl Default for EmulatorConfig {
             failing_snapshots: BTreeSet::new(),
             throttle_rate: None,
             drop_every: None,
+            max_snapshots: DEFAULT_MAX_SNAPSHOTS,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
         }
     }
 }

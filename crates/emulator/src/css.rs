@@ -289,28 +289,41 @@ async fn css_create_snapshot(
         end_time: Some(0),
         bucket_name: None,
     };
-    let cluster_for_error = cluster_id.clone();
-    // `None`: the name is taken in this cluster.
-    let bucket = with_cluster(&emulator, project_id, cluster_id, |cluster| {
-        if !cluster.names.insert(name.clone()) {
-            return None;
+    let bucket_name = {
+        let mut store = emulator.store();
+        let store = &mut *store;
+        let cluster = store
+            .css
+            .clusters
+            .entry((project_id, cluster_id.clone()))
+            .or_default();
+        // A taken name: CSS.0043, which the CSS error-code table (css_03_0076) gives with 409;
+        // CreateSnapshot's page documents no 409, so it is answered with 400.
+        if cluster.names.contains(&name) {
+            return Err(vendor_error(
+                Api::Css,
+                400,
+                "CSS.0043",
+                &format!("A snapshot named {name} already exists in cluster {cluster_id}."),
+                &request_id,
+                false,
+            ));
         }
+        if store.snapshots >= config.max_snapshots {
+            return Err(crate::snapshot_quota(
+                Api::Css,
+                config.max_snapshots,
+                &request_id,
+            ));
+        }
+        cluster.names.insert(name.clone());
         let bucket = cluster.policy.bucket.clone();
         cluster.snapshots.push(Snapshot {
             bucket: bucket.clone(),
             ..snapshot
         });
-        Some(bucket)
-    });
-    let Some(bucket_name) = bucket else {
-        return Err(vendor_error(
-            Api::Css,
-            400,
-            "CSS.0002",
-            &format!("A snapshot named {name} already exists in cluster {cluster_for_error}."),
-            &request_id,
-            false,
-        ));
+        store.snapshots += 1;
+        bucket
     };
     let backup = model::CssBackupRsp {
         bucket_name,
@@ -448,15 +461,23 @@ async fn css_delete_snapshot(
     Path((project_id, cluster_id, snapshot_id)): Path<(String, String, String)>,
     axum::Extension(RequestId(request_id)): axum::Extension<RequestId>,
 ) -> Result<Response, Response> {
-    let found = with_cluster(&emulator, project_id, cluster_id, |cluster| {
+    let found = {
+        let mut store = emulator.store();
+        let store = &mut *store;
+        let cluster = store
+            .css
+            .clusters
+            .entry((project_id, cluster_id))
+            .or_default();
         let position = cluster.snapshots.iter().position(|s| s.id == snapshot_id);
         position
             .map(|i| {
                 let deleted = cluster.snapshots.remove(i);
                 cluster.names.remove(&deleted.name);
+                store.snapshots -= 1;
             })
             .is_some()
-    });
+    };
     if !found {
         return Err(not_found(&format!("Snapshot {snapshot_id}"), &request_id));
     }

@@ -346,7 +346,9 @@ async fn dws_create_snapshot(
             snapshot.cluster_id.clone(),
             name.to_lowercase(),
         );
-        if !store.dws.names.insert(key) {
+        // A taken name: DWS's error-code table (dws_02_0030) has no code for it (its name
+        // clash code, DWS.5050, is for clusters); the emulator's DWS.0002 with the documented 400.
+        if store.dws.names.contains(&key) {
             return Err(vendor_error(
                 Api::Dws,
                 400,
@@ -359,6 +361,12 @@ async fn dws_create_snapshot(
                 false,
             ));
         }
+        let max = emulator.0.config.max_snapshots;
+        if store.snapshots >= max {
+            return Err(crate::snapshot_quota(Api::Dws, max, &request_id));
+        }
+        store.dws.names.insert(key);
+        store.snapshots += 1;
         let snapshots = store.dws.snapshots.entry(project_id).or_default();
         snapshots.push(Record {
             id: id.clone(),
@@ -482,8 +490,9 @@ async fn dws_delete_snapshot(
     axum::Extension(RequestId(request_id)): axum::Extension<RequestId>,
 ) -> Response {
     let removed = {
-        let mut store = emulator.store();
-        let store = &mut store.dws;
+        let mut guard = emulator.store();
+        let whole = &mut *guard;
+        let store = &mut whole.dws;
         let snapshots = store.snapshots.entry(project_id.clone()).or_default();
         match snapshots.iter().position(|s| s.id == snapshot_id) {
             Some(i) => {
@@ -491,6 +500,7 @@ async fn dws_delete_snapshot(
                 store
                     .names
                     .remove(&(project_id, deleted.cluster_id, deleted.name.to_lowercase()));
+                whole.snapshots -= 1;
                 true
             }
             None => false,

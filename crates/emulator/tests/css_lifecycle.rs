@@ -225,7 +225,7 @@ async fn names_stay_unique_per_cluster_until_the_snapshot_is_deleted() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(vendor(&again).1, "CSS.0002");
+    assert_eq!(vendor(&again).1, "CSS.0043");
     // Another cluster has its own names and its own list.
     create(&client, "c2", "snapshot_001").await;
     assert_eq!(list(&client, "c1").await.len(), 1);

@@ -405,7 +405,7 @@ async fn snapshots_are_kept_per_project_and_cluster_and_names_are_unique() {
     let vendor = snapspec_css::vendor_error(&again).unwrap();
     assert_eq!(
         (vendor.status, vendor.code.as_deref()),
-        (400, Some("CSS.0002"))
+        (400, Some("CSS.0043"))
     );
     assert!(vendor.request_id.is_some());
     assert!(create("p1", "c2").await.is_ok(), "another cluster");
