@@ -5,75 +5,14 @@
 
 use std::time::SystemTime;
 
-use serde::Deserialize;
 use snapspec_runtime::{AlibabaCredentials, HuaweiCredentials, RequestSigner};
 
-#[derive(Deserialize)]
-struct VectorFile<C> {
-    cases: Vec<C>,
-}
-
-#[derive(Deserialize)]
-struct Expected {
-    added_headers: Vec<(String, String)>,
-    sent_url: String,
-}
-
-#[derive(Deserialize)]
-struct HuaweiCase {
-    name: String,
-    via: String,
-    method: String,
-    url: String,
-    headers: Vec<(String, String)>,
-    body: String,
-    credentials: HuaweiKeys,
-    time: String,
-    expected: Expected,
-}
-
-#[derive(Deserialize)]
-struct HuaweiKeys {
-    ak: String,
-    sk: String,
-    project_id: Option<String>,
-    security_token: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct AlibabaCase {
-    name: String,
-    via: String,
-    method: String,
-    url: String,
-    headers: Vec<(String, String)>,
-    body: String,
-    credentials: AlibabaKeys,
-    action: String,
-    version: String,
-    time: String,
-    nonce: String,
-    expected: Expected,
-}
-
-#[derive(Deserialize)]
-struct AlibabaKeys {
-    access_key_id: String,
-    access_key_secret: String,
-    security_token: Option<String>,
-}
-
-fn load<C: for<'de> Deserialize<'de>>(text: &str) -> VectorFile<C> {
-    serde_json::from_str(text).expect("vector file parses")
-}
-
-fn huawei_file() -> VectorFile<HuaweiCase> {
-    load(include_str!("../../auth/tests/vectors/huawei.json"))
-}
-
-fn alibaba_file() -> VectorFile<AlibabaCase> {
-    load(include_str!("../../auth/tests/vectors/alibaba.json"))
-}
+// The vector files' model is shared with the pure signers' test in snapspec-auth; this test
+// reads only some of its fields.
+#[allow(dead_code)]
+#[path = "../../auth/tests/vectors/model.rs"]
+mod model;
+use model::*;
 
 /// Header names are case-insensitive (the SDKs write some capitalised, hyper sends all in lower
 /// case); values, order and the signature must match byte for byte.
