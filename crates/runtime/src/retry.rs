@@ -175,9 +175,11 @@ async fn classify(result: reqwest::Result<reqwest::Response>, vendor: Vendor) ->
         }
     };
     let status = response.status();
-    let wait = retry_after(response.headers(), SystemTime::now());
+    // Read only for an answer that may be retried: a success never looks at the header.
+    let wait = |response: &reqwest::Response| retry_after(response.headers(), SystemTime::now());
     if status == StatusCode::TOO_MANY_REQUESTS {
-        return Outcome::Failed(Ok(response), Failure::Refused { retry_after: wait });
+        let retry_after = wait(&response);
+        return Outcome::Failed(Ok(response), Failure::Refused { retry_after });
     }
     // Alibaba answers throttling with 400 or 503 and a `Throttling*` code in the body; Huawei's
     // gateway with 429 (above) or, behind some front ends, a 5xx carrying `APIGW.0308`. Only these
@@ -194,9 +196,13 @@ async fn classify(result: reqwest::Result<reqwest::Response>, vendor: Vendor) ->
         Err(error) => return Outcome::Done(Err(error)),
     };
     let failure = if code.as_deref().is_some_and(is_throttling_code) {
-        Failure::Refused { retry_after: wait }
+        Failure::Refused {
+            retry_after: wait(&response),
+        }
     } else if status.is_server_error() && status != StatusCode::NOT_IMPLEMENTED {
-        Failure::Ambiguous { retry_after: wait }
+        Failure::Ambiguous {
+            retry_after: wait(&response),
+        }
     } else {
         return Outcome::Done(Ok(response));
     };
