@@ -106,8 +106,9 @@ pub fn site_examples(root: &Value, site: &str) -> Vec<SiteExample> {
 
 /// An OpenAPI 3.0 Schema Object as draft-4 JSON Schema: `nullable` becomes a `null` type, integer
 /// formats become bounds, objects that list properties accept no others (so that an example's
-/// undeclared property is reported), and component references point at `definitions`.
-fn to_json_schema(schema: &Value) -> Value {
+/// undeclared property is reported), and component references point at `definitions` under
+/// `definitions_base` (empty inside the document of definitions, [`DEFINITIONS_URI`] outside it).
+fn to_json_schema(schema: &Value, definitions_base: &str) -> Value {
     let Value::Object(map) = schema else {
         return schema.clone();
     };
@@ -115,10 +116,10 @@ fn to_json_schema(schema: &Value) -> Value {
     for (key, value) in map {
         match key.as_str() {
             "$ref" => {
-                let reference = value
-                    .as_str()
-                    .unwrap_or_default()
-                    .replace("#/components/schemas/", "#/definitions/");
+                let reference = value.as_str().unwrap_or_default().replace(
+                    "#/components/schemas/",
+                    &format!("{definitions_base}#/definitions/"),
+                );
                 out.insert(key.clone(), Value::String(reference));
             }
             "properties" => {
@@ -126,19 +127,23 @@ fn to_json_schema(schema: &Value) -> Value {
                     .as_object()
                     .map(|p| {
                         p.iter()
-                            .map(|(k, v)| (k.clone(), to_json_schema(v)))
+                            .map(|(k, v)| (k.clone(), to_json_schema(v, definitions_base)))
                             .collect::<Map<_, _>>()
                     })
                     .unwrap_or_default();
                 out.insert(key.clone(), Value::Object(properties));
             }
             "items" | "not" | "additionalProperties" => {
-                out.insert(key.clone(), to_json_schema(value));
+                out.insert(key.clone(), to_json_schema(value, definitions_base));
             }
             "allOf" | "anyOf" | "oneOf" => {
                 let list = value
                     .as_array()
-                    .map(|l| l.iter().map(to_json_schema).collect())
+                    .map(|l| {
+                        l.iter()
+                            .map(|item| to_json_schema(item, definitions_base))
+                            .collect()
+                    })
                     .unwrap_or_default();
                 out.insert(key.clone(), Value::Array(list));
             }
@@ -173,14 +178,40 @@ fn to_json_schema(schema: &Value) -> Value {
     Value::Object(out)
 }
 
+/// Where the validators find the spec's component schemas. They are indexed once per spec, in a
+/// prepared registry, rather than copied into every validator's document (which made jsonschema
+/// index all of them again for each example site).
+const DEFINITIONS_URI: &str = "urn:snapspec:components";
+
 pub fn check(spec: &SpecDocument, defects: &Defects) -> Vec<Diagnostic> {
     let root = &spec.value;
     let definitions: Map<String, Value> = root["components"]["schemas"]
         .as_object()
         .into_iter()
         .flatten()
-        .map(|(name, schema)| (name.clone(), to_json_schema(schema)))
+        .map(|(name, schema)| (name.clone(), to_json_schema(schema, "")))
         .collect();
+    let registry = match jsonschema::Registry::new()
+        .draft(jsonschema::Draft::Draft4)
+        .add(
+            DEFINITIONS_URI,
+            jsonschema::Draft::Draft4.create_resource(json!({ "definitions": definitions })),
+        )
+        .and_then(|builder| builder.prepare())
+    {
+        Ok(registry) => registry,
+        Err(e) => {
+            return vec![
+                spec.diagnostic(
+                    "examples/invalid-schema",
+                    "the component schemas cannot be compiled",
+                    "/components/schemas",
+                )
+                .found(e.to_string())
+                .help("fix the component schemas: they are not valid JSON Schema once OpenAPI's keywords are translated"),
+            ];
+        }
+    };
     // (pointer of the schema, its examples)
     let mut groups: Vec<(String, Vec<SiteExample>)> = Vec::new();
     for operation in spec.operations() {
@@ -221,11 +252,12 @@ pub fn check(spec: &SpecDocument, defects: &Defects) -> Vec<Diagnostic> {
         if examples.is_empty() {
             continue;
         }
-        let mut document = to_json_schema(schema);
-        if let Value::Object(map) = &mut document {
-            map.insert("definitions".into(), Value::Object(definitions.clone()));
-        }
-        let validator = match jsonschema::draft4::new(&document) {
+        let document = to_json_schema(schema, DEFINITIONS_URI);
+        let validator = match jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft4)
+            .with_registry(&registry)
+            .build(&document)
+        {
             Ok(v) => v,
             Err(e) => {
                 out.push(
