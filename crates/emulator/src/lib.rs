@@ -799,13 +799,27 @@ fn now_created() -> String {
 
 /// A refused body: 400 in the vendor's shape, naming the field.
 fn invalid_body(api: Api, error: &snapspec_runtime::FieldError, request_id: &str) -> Response {
+    // `.` is the body as a whole (malformed or empty JSON): say so rather than name a field `.`.
+    let whole_body = error.field == ".";
     let (code, message) = match api {
+        Api::AlibabaEs if whole_body => (
+            "InvalidParameter",
+            format!("The request body is invalid: {}", error.message),
+        ),
         Api::AlibabaEs => (
             "InvalidParameter",
             format!(
                 "The parameter {} is invalid: {}",
                 error.field, error.message
             ),
+        ),
+        Api::Css | Api::Dws if whole_body => (
+            if api == Api::Css {
+                "CSS.0001"
+            } else {
+                "DWS.0001"
+            },
+            format!("Invalid request body: {}", error.message),
         ),
         Api::Css => (
             "CSS.0001",

@@ -72,8 +72,10 @@ pub struct CssBackupRsp {
 /// CSS: the search engine of a snapshot.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CssBackupDatastore {
-    #[serde(rename = "type")]
+    // Declared as strings, never null: the emulator knows no cluster's version, so it leaves it out.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
 
@@ -150,7 +152,11 @@ pub struct AlibabaAddSnapshotRepoResponseBody {
 pub struct AlibabaErrorResponse {
     pub code: String,
     pub message: String,
+    // The spec declares these as strings, never null: an unknown one is left out.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recommend: Option<String>,
 }
