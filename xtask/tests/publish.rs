@@ -490,3 +490,154 @@ fn a_source_url_with_yaml_sensitive_characters_still_gives_yaml_equal_to_the_jso
     assert_eq!(snapspec_codegen::yaml::parse(&yaml).unwrap().value, json);
     assert!(json.to_string().contains(url));
 }
+
+/// Text as an HTML serializer writes it inside an element (the page's own escaping and a
+/// browser's `--dump-dom` agree on these three).
+fn as_html_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Every operation of every published API has its section in `dom` (the page as `dom_of` reads
+/// it), and each section names every parameter and shows every example of the operation.
+fn every_operation_parameter_and_example_is_on_the_page(dom_of: impl Fn(&Path) -> String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("published");
+    publish_ok(&out, None);
+    let mut checked = (0, 0, 0);
+    for (api, version) in [("css", "1.0"), ("dws", "1.0"), ("alibaba-es", "2017-06-13")] {
+        let document = read_json(&out.join(format!("{api}/{version}/{api}.deref.json")));
+        let dom = dom_of(&out.join(format!("{api}/{version}/{api}.html")));
+        assert!(
+            !dom.contains("<script") && !dom.contains("http-equiv"),
+            "{api}: the page is self-contained, without script"
+        );
+        for (path, item) in document["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                let Some(id) = operation["operationId"].as_str() else {
+                    continue;
+                };
+                let start = dom
+                    .find(&format!("data-operation-id=\"{id}\""))
+                    .unwrap_or_else(|| panic!("{api}: no section for {id} ({method} {path})"));
+                let end = dom[start..]
+                    .find("</section>")
+                    .map_or(dom.len(), |e| start + e);
+                let section = &dom[start..end];
+                assert!(
+                    section.contains(&as_html_text(path)),
+                    "{api} {id}: path {path}"
+                );
+                checked.0 += 1;
+                for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                    let name = parameter["name"].as_str().unwrap();
+                    assert!(
+                        section.contains(&format!("data-parameter=\"{name}\"")),
+                        "{api} {id}: parameter {name}"
+                    );
+                    checked.1 += 1;
+                }
+                let mut examples = Vec::new();
+                let holders = operation["parameters"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .chain(
+                        operation["requestBody"]["content"]
+                            .as_object()
+                            .into_iter()
+                            .flat_map(|c| c.values()),
+                    )
+                    .chain(
+                        operation["responses"]
+                            .as_object()
+                            .into_iter()
+                            .flat_map(|r| r.values())
+                            .flat_map(|r| {
+                                r["content"]
+                                    .as_object()
+                                    .into_iter()
+                                    .flat_map(|c| c.values())
+                            }),
+                    );
+                for holder in holders {
+                    examples.extend(holder.get("example"));
+                    examples.extend(
+                        holder["examples"]
+                            .as_object()
+                            .into_iter()
+                            .flat_map(|e| e.values())
+                            .filter_map(|e| e.get("value")),
+                    );
+                }
+                for example in examples {
+                    let shown = match example {
+                        serde_json::Value::String(s) => s.clone(),
+                        other => serde_json::to_string_pretty(other).unwrap(),
+                    };
+                    assert!(
+                        section.contains(&as_html_text(&shown)),
+                        "{api} {id}: example not shown:\n{shown}"
+                    );
+                    checked.2 += 1;
+                }
+            }
+        }
+    }
+    // The specs hold 18 operations, with parameters and examples on most of them.
+    assert!(
+        checked.0 >= 18 && checked.1 >= 30 && checked.2 >= 30,
+        "{checked:?}"
+    );
+}
+
+#[test]
+fn the_reference_pages_hold_every_operation_parameter_and_example() {
+    every_operation_parameter_and_example_is_on_the_page(|page| {
+        std::fs::read_to_string(page).unwrap()
+    });
+}
+
+/// Chromium's command, from `SNAPSPEC_CHROMIUM` or `chromium` on the PATH.
+fn chromium() -> String {
+    std::env::var("SNAPSPEC_CHROMIUM").unwrap_or_else(|_| "chromium".to_string())
+}
+
+#[test]
+#[ignore = "needs Chromium (Debian's package); .ci/run installs it and runs this test"]
+fn the_reference_pages_load_in_a_headless_browser_with_every_operation_parameter_and_example() {
+    every_operation_parameter_and_example_is_on_the_page(|page| {
+        let profile = tempfile::tempdir().unwrap();
+        let output = Command::new(chromium())
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                // No network at view time: a page that fetched anything would fail to load it.
+                "--host-resolver-rules=MAP * ~NOTFOUND",
+                "--dump-dom",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(format!("file://{}", page.display()))
+            .output()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot run {}: {e}; install Chromium or set SNAPSPEC_CHROMIUM",
+                    chromium()
+                )
+            });
+        assert!(
+            output.status.success(),
+            "chromium failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let dom = String::from_utf8(output.stdout).unwrap();
+        // The DOM the browser built, not the file echoed: a parsed page has a <head> and <body>.
+        assert!(
+            dom.contains("<head>") && dom.contains("</body>"),
+            "{dom:.200}"
+        );
+        dom
+    });
+}

@@ -8,6 +8,7 @@
 //! DIR/<api>/<version>/<api>.json    the same as JSON
 //! DIR/<api>/<version>/<api>.3.1.yaml, .3.1.json       the OpenAPI 3.1.0 variant (openapi31.rs)
 //! DIR/<api>/<version>/<api>.deref.yaml, .deref.json   3.0.3 without `$ref` (deref.rs)
+//! DIR/<api>/<version>/<api>.html    the reference page: self-contained, no script (html.rs)
 //! ```
 //!
 //! `<version>` is the spec's `info.version`. Versions published earlier into DIR (other folders
@@ -22,6 +23,7 @@
 //! into place, so a failure at any point leaves the previous DIR as it was.
 
 mod deref;
+mod html;
 mod openapi31;
 mod pointers;
 mod yaml;
@@ -231,6 +233,12 @@ fn render_spec(
             json_bytes(&dereferenced)?,
             &openapi,
             "dereferenced",
+        ),
+        file(
+            format!("{dir}/{api}.html"),
+            html::render(&dereferenced).into_bytes(),
+            &openapi,
+            "reference-page",
         ),
     ])
 }
