@@ -37,18 +37,26 @@ fn received_url(uri: &Uri, headers: &HeaderMap) -> Result<url::Url, Refusal> {
         .map_err(|e| refuse("BadRequest", e.to_string()))
 }
 
-/// The values of the headers named in `SignedHeaders`, as received.
+/// The values of the headers named in `SignedHeaders`, as received: every field of a repeated
+/// name, in order (ACS3 signs them all, joined; Huawei the last one).
 fn signed_header_values<'a>(
     headers: &'a HeaderMap,
     names: &'a [String],
 ) -> Result<Vec<(&'a str, &'a str)>, String> {
-    names
-        .iter()
-        .map(|name| match header(headers, name) {
-            Some(value) => Ok((name.as_str(), value)),
-            None => Err(name.clone()),
-        })
-        .collect()
+    let mut values = Vec::with_capacity(names.len());
+    for name in names {
+        let before = values.len();
+        values.extend(
+            headers
+                .get_all(name.as_str())
+                .iter()
+                .filter_map(|v| Some((name.as_str(), v.to_str().ok()?))),
+        );
+        if values.len() == before {
+            return Err(name.clone());
+        }
+    }
+    Ok(values)
 }
 
 /// What the server received, as the signature covers it.
@@ -362,3 +370,7 @@ fn verify_alibaba_roa(
     let expected = alibaba_roa::signature(&text, secret.expose());
     alibaba_signature_matches(&expected, signature)
 }
+
+#[cfg(test)]
+#[path = "verify_generated.rs"]
+mod generated_requests;
