@@ -99,14 +99,16 @@ with socket.create_connection(("127.0.0.1", port)) as s:
 print(f"stored {len(requests)} snapshots")
 PY
 "$target/release/examples/presign" "127.0.0.1:$port" 1 2 "$work/list.requests" list
-answered=$(python3 - "$port" "$work/list.requests.0" <<'PY'
+answered=$(python3 - "$port" "$work/list.requests.0" "$work/list.body" <<'PY'
 import json, socket, sys
 port, path = int(sys.argv[1]), sys.argv[2]
 request = open(path, "rb").read().split(b"\0")[0].replace(b"HTTP/1.1\r\n", b"HTTP/1.1\r\nconnection: close\r\n", 1)
 with socket.create_connection(("127.0.0.1", port)) as s:
     s.sendall(request)
     answer = b"".join(iter(lambda: s.recv(65536), b""))
-print(len(json.loads(answer.split(b"\r\n\r\n", 1)[1])["backups"]))
+body = answer.split(b"\r\n\r\n", 1)[1]
+open(sys.argv[3], "wb").write(body)
+print(len(json.loads(body)["backups"]))
 PY
 )
 [ "$answered" = 1000 ] || { echo "the list answered $answered snapshots, not 1000" >&2; exit 1; }
@@ -114,7 +116,17 @@ run_wrk list "snapspec emulator, list of 1,000 (signed)" "http://127.0.0.1:$port
 [ "$(cat "$work/list.non2xx")" = 0 ] || { echo "the emulator refused list requests" >&2; exit 1; }
 kill "${pids[-1]}"
 
+# The list's ceiling: the same answer bytes from a bare axum handler (no verifying, no lookup, no
+# serializing), so that what the answer's size alone costs on this machine is known.
+port=$(free_port)
+"$target/release/examples/fixed_201" "127.0.0.1:$port" "$work/list.body" &
+pids+=($!); wait_port "$port"
+run_wrk list_ceiling "bare axum, the same list answer (ceiling)" "http://127.0.0.1:$port" "$work/list.requests"
+kill "${pids[-1]}"
+
 emulator=$(cat "$work/emulator.rps")
 ceiling=$(cat "$work/ceiling.rps")
 prism=$(cat "$work/prism.rps")
-python3 -c "e,c,p=$emulator,$ceiling,$prism; print(f'emulator / Prism: {e/p:.1f}x; emulator / bare axum: {e/c:.2f}')"
+list=$(cat "$work/list.rps")
+list_ceiling=$(cat "$work/list_ceiling.rps")
+python3 -c "e,c,p,l,lc=$emulator,$ceiling,$prism,$list,$list_ceiling; print(f'emulator / Prism: {e/p:.1f}x; emulator / bare axum: {e/c:.2f}; list / its bare axum ceiling: {l/lc:.2f}; list answer: {$(stat -c %s "$work/list.body")} bytes')"
