@@ -51,8 +51,9 @@ for api in "${apis[@]}"; do
     spec="$work/published/$api/$version/$api.yaml"
     package="snapspec_${api//-/_}_client"
     log="$work/generate-$api.log"
+    # An error fails, whether or not the generator's exit status says so; warnings are shown.
     if ! "$work/venv/bin/openapi-generator-cli" generate -g python -i "$spec" \
-            -o "$work/clients/$api" --package-name "$package" >"$log" 2>&1; then
+            -o "$work/clients/$api" --package-name "$package" >"$log" 2>&1 || grep -q ' ERROR ' "$log"; then
         cat "$log"
         echo "error: openapi-generator $GENERATOR_VERSION could not generate a Python client from $api/$version/$api.yaml" >&2
         exit 1
