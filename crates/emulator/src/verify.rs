@@ -101,7 +101,7 @@ pub fn verify_huawei(
         return match credentials
             .huawei_tokens
             .iter()
-            .any(|t| t.expose().as_bytes().ct_eq(token.as_bytes()).into())
+            .any(|t| t.matches(token))
         {
             true => Ok(()),
             false => Err(refuse(
