@@ -22,6 +22,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 mod backoff;
+/// Byte-level mutations for the no-panic property tests (shared with other crates' tests).
+#[cfg(test)]
+#[path = "../../../testsupport/mutation.rs"]
+mod mutation;
 mod builder;
 pub mod credentials;
 pub mod retry;
