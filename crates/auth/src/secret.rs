@@ -67,7 +67,10 @@ mod tests {
         assert_eq!(secret.expose(), "sk-0123456789 ✓");
         assert_eq!(format!("{secret:?}"), "Secret(***)");
         assert_eq!(format!("{secret}"), "***");
-        assert_eq!(format!("{:#?}", Some(secret.clone())), "Some(\n    Secret(***),\n)");
+        assert_eq!(
+            format!("{:#?}", Some(secret.clone())),
+            "Some(\n    Secret(***),\n)"
+        );
     }
 
     #[test]

@@ -36,8 +36,21 @@ fn assert_located(diagnostic: &Diagnostic) -> Result<(), TestCaseError> {
         "not located: {:?}",
         diagnostic
     );
-    prop_assert!(diagnostic.line == 0 || diagnostic.column >= 1, "{:?}", diagnostic);
+    prop_assert!(
+        diagnostic.line == 0 || diagnostic.column >= 1,
+        "{:?}",
+        diagnostic
+    );
     Ok(())
+}
+
+/// A spec that generation accepts has no structural finding either.
+fn prop_assert_no_structure_problem(
+    document: &SpecDocument,
+) -> Result<Vec<Diagnostic>, TestCaseError> {
+    let found = structure::check(document);
+    prop_assert!(found.is_empty(), "{:?}", found);
+    Ok(found)
 }
 
 fn check_text(text: String) -> Result<(), TestCaseError> {
@@ -45,14 +58,14 @@ fn check_text(text: String) -> Result<(), TestCaseError> {
     let source_of = |_: &str| Some(source.clone());
     let diagnostics = match SpecDocument::parse(text, DISPLAY) {
         Err(diagnostic) => vec![*diagnostic],
-        Ok(document) => {
-            let mut diagnostics = structure::check(&document);
-            if let Err(problems) = generation_problems(&document) {
+        // `generation_problems` runs the structure check first and includes its findings.
+        Ok(document) => match generation_problems(&document) {
+            Ok(_) => prop_assert_no_structure_problem(&document)?,
+            Err(problems) => {
                 prop_assert!(!problems.is_empty());
-                diagnostics.extend(problems);
+                problems
             }
-            diagnostics
-        }
+        },
     };
     for diagnostic in &diagnostics {
         assert_located(diagnostic)?;

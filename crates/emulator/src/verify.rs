@@ -98,11 +98,7 @@ pub fn verify_huawei(
 ) -> Result<(), Refusal> {
     const CODE: &str = "APIGW.0301";
     if let Some(token) = header(headers, huawei::AUTH_TOKEN_HEADER) {
-        return match credentials
-            .huawei_tokens
-            .iter()
-            .any(|t| t.matches(token))
-        {
+        return match credentials.huawei_tokens.iter().any(|t| t.matches(token)) {
             true => Ok(()),
             false => Err(refuse(
                 CODE,

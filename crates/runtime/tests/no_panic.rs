@@ -88,15 +88,37 @@ fn file_line() -> impl Strategy<Value = String> {
     let secret = "[a-zA-Z0-9+/=_\\-]{0,8}".prop_map(|s| format!("{s}{SECRET_MARK}"));
     prop_oneof![
         prop::sample::select(vec![
-            "[basic]", "[default]", "[basic", "[]", "[DEFAULT]", "ak = HPUAAK", "ak =",
-            "project_id = p1", "type = access_key", "type = ecs_ram_role", "type = other",
-            "type =", "access_key_id = LTAI", "role_name = r", " = x", "# c", "; c", "", "=",
-            "idp_id = i", "id_token_file = f", "  indented",
+            "[basic]",
+            "[default]",
+            "[basic",
+            "[]",
+            "[DEFAULT]",
+            "ak = HPUAAK",
+            "ak =",
+            "project_id = p1",
+            "type = access_key",
+            "type = ecs_ram_role",
+            "type = other",
+            "type =",
+            "access_key_id = LTAI",
+            "role_name = r",
+            " = x",
+            "# c",
+            "; c",
+            "",
+            "=",
+            "idp_id = i",
+            "id_token_file = f",
+            "  indented",
         ])
         .prop_map(str::to_string),
         (
             prop::sample::select(vec![
-                "sk", "SK", "security_token", "access_key_secret", "Access_Key_Secret",
+                "sk",
+                "SK",
+                "security_token",
+                "access_key_secret",
+                "Access_Key_Secret",
             ]),
             prop::sample::select(vec![" = ", "=", ": ", " :"]),
             secret,
@@ -169,7 +191,12 @@ proptest! {
         "file:///etc/passwd",
     ])) {
         match snapspec_runtime::check_endpoint(&endpoint) {
-            Ok(base) => prop_assert!(base.starts_with("http"), "{}", base),
+            Ok(base) => {
+                // What comes back is a clean absolute URL, without a trailing slash.
+                prop_assert!(base.starts_with("http://") || base.starts_with("https://"), "{:?}", base);
+                prop_assert!(!base.ends_with('/') && !base.contains(char::is_control), "{:?}", base);
+                prop_assert_eq!(snapspec_runtime::check_endpoint(&base).ok(), Some(base.clone()));
+            }
             Err(error) => { let _ = error.to_string(); }
         }
     }
@@ -216,6 +243,23 @@ proptest! {
         write(home.path(), ".alibabacloud/credentials.ini", &ini_lines.join("\n"));
         for text in run_chains(&base_env(home.path())) {
             prop_assert!(!text.contains(SECRET_MARK), "a secret leaked: {}", text);
+        }
+    }
+}
+
+proptest! {
+    /// An endpoint with a password in it is refused, and the password shown as `***`.
+    #[test]
+    fn endpoint_errors_never_show_a_password(
+        user in "[a-z]{0,6}",
+        host in short_text(&["css.cn-north-4.myhuaweicloud.com", "127.0.0.1:8080", "h/x?y#z"]),
+    ) {
+        let endpoint = format!("https://{user}:{SECRET_MARK}@{host}");
+        if let Err(error) = snapspec_runtime::check_endpoint(&endpoint) {
+            let text = format!("{error} {error:?}");
+            prop_assert!(!text.contains(SECRET_MARK), "{}", text);
+        } else {
+            prop_assert!(false, "{} was accepted", endpoint);
         }
     }
 }

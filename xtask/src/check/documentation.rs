@@ -893,12 +893,8 @@ mod no_panic {
 
     /// A page chosen by `index`, mutated.
     fn mutated_page() -> impl Strategy<Value = (usize, String)> {
-        (0..pages().len()).prop_flat_map(|index| {
-            (
-                Just(index),
-                mutated_text(vec![pages()[index].1.clone()], 8),
-            )
-        })
+        (0..pages().len())
+            .prop_flat_map(|index| (Just(index), mutated_text(vec![pages()[index].1.clone()], 8)))
     }
 
     proptest! {
