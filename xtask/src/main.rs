@@ -5,6 +5,10 @@ mod cache;
 mod check;
 mod diff;
 mod facts;
+/// Byte-level mutations for the no-panic property tests (shared with the library crates' tests).
+#[cfg(test)]
+#[path = "../../testsupport/mutation.rs"]
+mod mutation;
 mod pages;
 mod publish;
 

@@ -221,10 +221,12 @@ pub fn parse_authorization(value: &str) -> Option<(&str, &str)> {
     let rest = value.strip_prefix(SCHEME)?.strip_prefix(' ')?.trim_start();
     // The id has no `:`; a base64 signature has none either.
     let (id, signature) = rest.split_once(':')?;
+    // Trimmed before the emptiness check: `acs id:` followed by whitespace has no signature.
+    let signature = signature.trim_end();
     if id.is_empty() || signature.is_empty() || id.contains(char::is_whitespace) {
         return None;
     }
-    Some((id, signature.trim_end()))
+    Some((id, signature))
 }
 
 #[cfg(test)]
@@ -268,6 +270,10 @@ mod tests {
         );
         assert_eq!(parse_authorization("acs :sig"), None);
         assert_eq!(parse_authorization("acs LTAI5t"), None);
+        // Found by the no-panic property test: only whitespace after the `:` is no signature
+        // (it used to give `Some(("LTAI5t", ""))`).
+        assert_eq!(parse_authorization("acs LTAI5t:\n"), None);
+        assert_eq!(parse_authorization("acs LTAI5t: \t"), None);
         assert_eq!(parse_authorization("acsLTAI5t:sig"), None);
     }
 

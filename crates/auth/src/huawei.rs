@@ -101,7 +101,10 @@ pub fn format_date(time: SystemTime) -> String {
 /// Parses an `X-Sdk-Date` value back into a time (for servers that verify signatures).
 pub fn parse_date(value: &str) -> Option<SystemTime> {
     let b = value.as_bytes();
-    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
+    // Digits everywhere else: the slicing below is by byte offsets, which must fall on character
+    // boundaries (a multi-byte character of the same length used to panic there).
+    let digits = |range: std::ops::Range<usize>| b[range].iter().all(u8::is_ascii_digit);
+    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' || !digits(0..8) || !digits(9..15) {
         return None;
     }
     let extended = format!(
@@ -344,6 +347,9 @@ mod tests {
         assert_eq!(format_date(time), "20261124T083015Z");
         assert_eq!(parse_date("20261124T083015Z"), Some(time));
         assert_eq!(parse_date("2026-11-24T08:30:15Z"), None);
+        // Sixteen bytes with `T` and `Z` in place, but not digits around them.
+        assert_eq!(parse_date("2026112xT083015Z"), None);
+        assert_eq!(parse_date("20261124T0é015Z"), None);
     }
 
     #[test]

@@ -106,11 +106,7 @@ pub fn verify_huawei(
 ) -> Result<(), Refusal> {
     const CODE: &str = "APIGW.0301";
     if let Some(token) = header(headers, huawei::AUTH_TOKEN_HEADER) {
-        return match credentials
-            .huawei_tokens
-            .iter()
-            .any(|t| t.expose().as_bytes().ct_eq(token.as_bytes()).into())
-        {
+        return match credentials.huawei_tokens.iter().any(|t| t.matches(token)) {
             true => Ok(()),
             false => Err(refuse(
                 CODE,

@@ -24,6 +24,10 @@ use serde::de::DeserializeOwned;
 mod backoff;
 mod builder;
 pub mod credentials;
+/// Byte-level mutations for the no-panic property tests (shared with other crates' tests).
+#[cfg(test)]
+#[path = "../../../testsupport/mutation.rs"]
+mod mutation;
 pub mod retry;
 mod signer;
 mod transport;
@@ -150,11 +154,30 @@ pub(crate) fn bare_http_client_builder() -> reqwest::ClientBuilder {
 /// Checks that `endpoint` is an absolute http(s) URL and returns it without a trailing slash (the
 /// generated code appends paths that start with `/`).
 pub fn check_endpoint(endpoint: &str) -> Result<String, ConfigError> {
+    let parsed = reqwest::Url::parse(endpoint);
+    // A password written into the URL is a credential: the error shows it as `***`.
+    let shown = match &parsed {
+        Ok(url) if url.password().is_some() => {
+            let mut url = url.clone();
+            let _ = url.set_password(Some("***"));
+            url.to_string()
+        }
+        Ok(_) => endpoint.to_string(),
+        // Not a URL, so where a password would be is unknown: nothing up to the last `@`.
+        Err(_) => match endpoint.rfind('@') {
+            Some(at) => format!("***{}", &endpoint[at..]),
+            None => endpoint.to_string(),
+        },
+    };
     let refuse = |reason: &str| ConfigError::Endpoint {
-        endpoint: endpoint.to_string(),
+        endpoint: shown.clone(),
         reason: reason.to_string(),
     };
-    let url = reqwest::Url::parse(endpoint).map_err(|e| refuse(&e.to_string()))?;
+    let url = parsed.map_err(|e| refuse(&e.to_string()))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        // The signers authenticate; credentials in the URL would only end up in logs.
+        return Err(refuse("it must not carry a user name or password"));
+    }
     if !matches!(url.scheme(), "http" | "https") {
         return Err(refuse("the scheme must be http or https"));
     }
@@ -164,7 +187,9 @@ pub fn check_endpoint(endpoint: &str) -> Result<String, ConfigError> {
     if url.query().is_some() || url.fragment().is_some() {
         return Err(refuse("it must not have a query or fragment"));
     }
-    Ok(endpoint.trim_end_matches('/').to_string())
+    // The URL as parsed, not the text: the parser drops leading and trailing control characters
+    // and spaces, and tabs and newlines anywhere, which the text would have kept.
+    Ok(url.as_str().trim_end_matches('/').to_string())
 }
 
 /// Reads the vendor's error out of a client error: status, code, message, request id (Huawei:
@@ -496,6 +521,40 @@ mod tests {
         ] {
             let e = check_endpoint(bad).unwrap_err();
             assert!(e.to_string().contains(&format!("`{bad}`")), "{e}");
+        }
+    }
+
+    /// Found by the no-panic property test (`endpoints_are_checked_not_trusted`): a leading NUL
+    /// was accepted by the URL parser and kept in the returned base URL.
+    #[test]
+    fn endpoints_are_returned_as_parsed() {
+        assert_eq!(
+            check_endpoint("\0https://css.cn-north-4.myhuaweicloud.com/").unwrap(),
+            "https://css.cn-north-4.myhuaweicloud.com"
+        );
+        assert_eq!(
+            check_endpoint(" https://h\n:8443/base/ ").unwrap(),
+            "https://h:8443/base"
+        );
+    }
+
+    #[test]
+    fn endpoints_with_credentials_are_refused_without_showing_the_password() {
+        for (endpoint, shown) in [
+            (
+                "https://ak:pw-never-shown@css.example/",
+                "https://ak:***@css.example/",
+            ),
+            ("https://user@css.example", "https://user@css.example"),
+            // Refused for its query too: the password is still hidden.
+            ("http://u:pw-never-shown@h/?q", "http://u:***@h/?q"),
+            // Not a URL (no host): everything before the `@` is hidden.
+            ("https://u:pw-never-shown@/x", "***@/x"),
+        ] {
+            let e = check_endpoint(endpoint).unwrap_err();
+            let text = format!("{e} {e:?}");
+            assert!(!text.contains("pw-never-shown"), "{text}");
+            assert!(text.contains(&format!("`{shown}`")), "{text}");
         }
     }
 

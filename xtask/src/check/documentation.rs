@@ -818,3 +818,123 @@ fn stale_deviations(spec: &SpecDocument, findings: &Findings, out: &mut Vec<Diag
         }
     });
 }
+
+/// No panic on any page: the real documentation pages and facts files, mutated (byte ranges
+/// deleted, duplicated or replaced, text inserted, control characters and CJK among it,
+/// truncated), are read and compared with the specs that list them. A mutated page or facts
+/// file yields diagnostics, each placed in a file (a line, or a JSON pointer), never a panic.
+///
+/// Cases per property: `PROPTEST_CASES`, 256 when unset. The dedicated run (see
+/// RELIABILITY.md): `PROPTEST_CASES=100000 cargo test -p xtask no_panic` (the xtask and codegen
+/// are optimised in the dev profile already).
+#[cfg(test)]
+mod no_panic {
+    use std::collections::BTreeSet;
+    use std::path::{Path, PathBuf};
+    use std::sync::OnceLock;
+
+    use proptest::prelude::*;
+    use snapspec_codegen::spec::SpecDocument;
+
+    use super::{PageStore, check};
+    use crate::check::Defects;
+    use crate::facts::read_facts;
+    use crate::mutation::mutated_text;
+    use crate::pages::read_page;
+
+    fn spec_dir() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec")
+    }
+
+    /// Every page and facts file the specs name, as `(name relative to spec/, text)`.
+    fn pages() -> &'static [(String, String)] {
+        static PAGES: OnceLock<Vec<(String, String)>> = OnceLock::new();
+        PAGES.get_or_init(|| {
+            let mut pages = Vec::new();
+            for dir in ["docs", "facts/css", "facts/dws", "facts/alibaba-es"] {
+                for entry in std::fs::read_dir(spec_dir().join(dir)).unwrap() {
+                    let path = entry.unwrap().path();
+                    let name = path.file_name().unwrap().to_str().unwrap();
+                    if name.ends_with(".md") || name.ends_with(".txt") || name.ends_with(".json") {
+                        let text = std::fs::read_to_string(&path).unwrap();
+                        pages.push((format!("{dir}/{name}"), text));
+                    }
+                }
+            }
+            pages.sort();
+            pages
+        })
+    }
+
+    /// The three specs, parsed once.
+    fn specs() -> &'static [SpecDocument] {
+        static SPECS: OnceLock<Vec<SpecDocument>> = OnceLock::new();
+        SPECS.get_or_init(|| {
+            ["css", "dws", "alibaba-es"]
+                .iter()
+                .map(|api| {
+                    let display = format!("spec/{api}.yaml");
+                    SpecDocument::load(&spec_dir().join(format!("{api}.yaml")), &display).unwrap()
+                })
+                .collect()
+        })
+    }
+
+    /// A copy of spec/docs and spec/facts in which one page can be replaced.
+    fn pages_copy() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in pages() {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    /// A page chosen by `index`, mutated.
+    fn mutated_page() -> impl Strategy<Value = (usize, String)> {
+        (0..pages().len())
+            .prop_flat_map(|index| (Just(index), mutated_text(vec![pages()[index].1.clone()], 8)))
+    }
+
+    proptest! {
+        #[test]
+        fn mutated_pages_and_facts_are_read_without_panic((index, text) in mutated_page()) {
+            let name = &pages()[index].0;
+            if name.ends_with(".json") {
+                if let Err(error) = read_facts(&text, name) {
+                    // A facts file that cannot be read says which file.
+                    prop_assert!(error.starts_with(name.as_str()), "{}", error);
+                }
+            } else {
+                let _ = read_page(&text, name.ends_with(".md"));
+            }
+        }
+
+        #[test]
+        fn mutated_pages_give_located_diagnostics((index, text) in mutated_page()) {
+            let copy = pages_copy();
+            let (name, original) = &pages()[index];
+            std::fs::write(copy.path().join(name), &text).unwrap();
+            let store = PageStore::new(copy.path(), "spec");
+            let mut diagnostics = Vec::new();
+            for spec in specs() {
+                diagnostics.extend(check(spec, &store, &Defects::new(&[]), &BTreeSet::new()));
+            }
+            for diagnostic in &diagnostics {
+                prop_assert!(!diagnostic.file.is_empty(), "{:?}", diagnostic);
+                prop_assert!(
+                    diagnostic.line >= 1 || diagnostic.pointer.is_some(),
+                    "not located: {:?}",
+                    diagnostic
+                );
+            }
+            let sources: std::collections::HashMap<String, String> = store.into_sources().collect();
+            let _ = snapspec_codegen::diag::render_human(&diagnostics, &|file| sources.get(file).cloned());
+            // The unmutated copy gives none of them: the findings come from the mutation.
+            if text == *original {
+                prop_assert!(diagnostics.is_empty(), "{:?}", diagnostics);
+            }
+        }
+    }
+}

@@ -38,6 +38,8 @@ for _ in $(seq 1 50); do
 done
 
 status=0
+# Schemathesis keeps a cache of crashes in the current folder: keep it in the temporary one.
+cd "$work"
 for spec in "$root"/spec/*.yaml; do
     echo "== $(basename "$spec"): $examples examples per operation and phase, seed $seed"
     "$work/venv/bin/schemathesis" run "$spec" --url "http://127.0.0.1:$port" \

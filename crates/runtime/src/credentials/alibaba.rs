@@ -561,3 +561,26 @@ fn parse_role_credentials(
         expires,
     ))
 }
+
+/// No panic on any input: a mutated RAM role answer gives credentials or an error message.
+/// Cases: `PROPTEST_CASES`, 256 when unset (see RELIABILITY.md for the dedicated run).
+#[cfg(test)]
+mod no_panic {
+    use crate::mutation;
+
+    use proptest::prelude::*;
+
+    const SEED: &str = r#"{"Code": "Success", "AccessKeyId": "STS.id", "AccessKeySecret": "s", "SecurityToken": "t", "Expiration": "2026-11-24T08:30:15Z", "LastUpdated": "2026-11-24T02:30:15Z"}"#;
+
+    proptest! {
+        #[test]
+        fn mutated_role_answers_parse_or_are_refused(
+            body in mutation::mutated_text(vec![SEED.to_string()], 6),
+            role in "[ -~]{0,12}",
+        ) {
+            if let Err(error) = super::parse_role_credentials(&body, &role) {
+                prop_assert!(error.starts_with("its "), "{}", error);
+            }
+        }
+    }
+}

@@ -461,3 +461,28 @@ fn parse_security_key(body: &str) -> Result<(HuaweiCredentials, SystemTime), Str
         expires,
     ))
 }
+
+/// No panic on any input: a mutated `securitykey` answer gives credentials or an error message.
+/// Cases: `PROPTEST_CASES`, 256 when unset (see RELIABILITY.md for the dedicated run).
+#[cfg(test)]
+mod no_panic {
+    use crate::mutation;
+
+    use proptest::prelude::*;
+
+    const SEEDS: [&str; 2] = [
+        r#"{"credential": {"access": "AK", "secret": "SK", "securitytoken": "T", "expires_at": "2026-11-24T08:30:15.123456Z"}}"#,
+        r#"{"credentials": {"accessKeyId": "AK", "secretAccessKey": "SK", "securityToken": "T", "expiration": "2026-11-24T08:30:15Z"}}"#,
+    ];
+
+    proptest! {
+        #[test]
+        fn mutated_security_key_answers_parse_or_are_refused(
+            body in mutation::mutated_text(SEEDS.map(str::to_string).to_vec(), 6),
+        ) {
+            if let Err(error) = super::parse_security_key(&body) {
+                prop_assert!(error.starts_with("its "), "{}", error);
+            }
+        }
+    }
+}

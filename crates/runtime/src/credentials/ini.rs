@@ -69,3 +69,24 @@ mod tests {
         }
     }
 }
+
+/// No panic on any input: a mutated credentials file parses or gives an error that names a line.
+/// Cases: `PROPTEST_CASES`, 256 when unset (see RELIABILITY.md for the dedicated run).
+#[cfg(test)]
+mod no_panic {
+    use crate::mutation;
+
+    use proptest::prelude::*;
+
+    const SEED: &str = "# comment\n[DEFAULT]\nregion = r1\n\n[basic]\nAK = a1\nsk: s1\n; note\nproject_id=p1\n  more\n\n  after a blank\n[Other]\nak = a2\nregion = r2\n";
+
+    proptest! {
+        #[test]
+        fn mutated_files_parse_or_name_a_line(text in mutation::mutated_text(vec![SEED.to_string()], 8)) {
+            match super::parse(&text) {
+                Ok(sections) => prop_assert!(!sections.contains_key("DEFAULT")),
+                Err(error) => prop_assert!(error.starts_with("line "), "{}", error),
+            }
+        }
+    }
+}
