@@ -20,9 +20,7 @@ use std::time::{Instant, UNIX_EPOCH};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
-use snapspec_auth::{
-    AlibabaCredentials, HuaweiCredentials, SignableRequest, alibaba, alibaba_roa, huawei,
-};
+use snapspec_auth::huawei;
 
 #[path = "differential/requests.rs"]
 mod requests;
@@ -36,49 +34,6 @@ fn env_number(name: &str, default: u64) -> u64 {
             .parse()
             .unwrap_or_else(|_| panic!("{name}={text:?} is not a number")),
         Err(_) => default,
-    }
-}
-
-/// Our signer's added headers for `request`.
-fn ours(request: &Generated) -> Vec<(&'static str, String)> {
-    let headers = request.header_pairs();
-    let signable = SignableRequest {
-        method: &request.method,
-        url: &request.url,
-        headers: &headers,
-        body: &request.body,
-    };
-    match request.scheme {
-        Scheme::Huawei => {
-            let mut credentials = HuaweiCredentials::new(&request.key_id, &request.secret);
-            if let Some(project) = &request.project_id {
-                credentials = credentials.with_project_id(project);
-            }
-            if let Some(token) = &request.security_token {
-                credentials = credentials.with_security_token(token);
-            }
-            huawei::sign(&signable, &credentials, request.time)
-        }
-        Scheme::Acs3 | Scheme::Roa => {
-            let mut credentials = AlibabaCredentials::new(&request.key_id, &request.secret);
-            if let Some(token) = &request.security_token {
-                credentials = credentials.with_security_token(token);
-            }
-            if request.scheme == Scheme::Roa {
-                return alibaba_roa::sign(&signable, &credentials, request.time, None);
-            }
-            let operation = alibaba::Operation {
-                action: &request.action,
-                version: &request.version,
-            };
-            alibaba::sign(
-                &signable,
-                operation,
-                &credentials,
-                request.time,
-                &request.nonce,
-            )
-        }
     }
 }
 
@@ -103,7 +58,7 @@ fn as_json(request: &Generated) -> Value {
 /// The differences between our signature of `request` and the SDK's (`sdk`), empty when none.
 fn differences(request: &Generated, sdk: &Value) -> Vec<String> {
     let mut found = Vec::new();
-    let added = ours(request);
+    let added = request.sign_with_snapspec();
     let sdk_headers: Vec<(String, &str)> = sdk["headers"]
         .as_array()
         .expect("headers")

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Uri};
-use snapspec_auth::{AlibabaCredentials, HuaweiCredentials, Secret, SignableRequest};
+use snapspec_auth::Secret;
 
 use super::{verify_alibaba, verify_huawei};
 use crate::config::Credentials;
@@ -28,47 +28,7 @@ struct Wire {
 }
 
 fn signed(request: &Generated) -> Wire {
-    let pairs = request.header_pairs();
-    let signable = SignableRequest {
-        method: &request.method,
-        url: &request.url,
-        headers: &pairs,
-        body: &request.body,
-    };
-    let added = match request.scheme {
-        Scheme::Huawei => {
-            let mut credentials = HuaweiCredentials::new(&request.key_id, &request.secret);
-            if let Some(project) = &request.project_id {
-                credentials = credentials.with_project_id(project);
-            }
-            if let Some(token) = &request.security_token {
-                credentials = credentials.with_security_token(token);
-            }
-            snapspec_auth::huawei::sign(&signable, &credentials, request.time)
-        }
-        Scheme::Acs3 | Scheme::Roa => {
-            let mut credentials = AlibabaCredentials::new(&request.key_id, &request.secret);
-            if let Some(token) = &request.security_token {
-                credentials = credentials.with_security_token(token);
-            }
-            if request.scheme == Scheme::Roa {
-                snapspec_auth::alibaba_roa::sign(&signable, &credentials, request.time, None)
-            } else {
-                let operation = snapspec_auth::alibaba::Operation {
-                    action: &request.action,
-                    version: &request.version,
-                };
-                let time = request.time;
-                snapspec_auth::alibaba::sign(
-                    &signable,
-                    operation,
-                    &credentials,
-                    time,
-                    &request.nonce,
-                )
-            }
-        }
-    };
+    let added = request.sign_with_snapspec();
     // The signer's headers replace a caller's of the same name.
     let mut headers: Vec<(String, String)> = request
         .headers

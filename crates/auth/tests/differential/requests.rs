@@ -66,6 +66,55 @@ pub struct Generated {
 }
 
 impl Generated {
+    /// The headers our signer for the request's scheme adds, at the request's time and nonce.
+    pub fn sign_with_snapspec(&self) -> Vec<(&'static str, String)> {
+        use snapspec_auth::{AlibabaCredentials, HuaweiCredentials, SignableRequest};
+        let headers = self.header_pairs();
+        let signable = SignableRequest {
+            method: &self.method,
+            url: &self.url,
+            headers: &headers,
+            body: &self.body,
+        };
+        match self.scheme {
+            Scheme::Huawei => {
+                let mut credentials = HuaweiCredentials::new(&self.key_id, &self.secret);
+                if let Some(project) = &self.project_id {
+                    credentials = credentials.with_project_id(project);
+                }
+                if let Some(token) = &self.security_token {
+                    credentials = credentials.with_security_token(token);
+                }
+                snapspec_auth::huawei::sign(&signable, &credentials, self.time)
+            }
+            Scheme::Acs3 | Scheme::Roa => {
+                let mut credentials = AlibabaCredentials::new(&self.key_id, &self.secret);
+                if let Some(token) = &self.security_token {
+                    credentials = credentials.with_security_token(token);
+                }
+                if self.scheme == Scheme::Roa {
+                    return snapspec_auth::alibaba_roa::sign(
+                        &signable,
+                        &credentials,
+                        self.time,
+                        None,
+                    );
+                }
+                let operation = snapspec_auth::alibaba::Operation {
+                    action: &self.action,
+                    version: &self.version,
+                };
+                snapspec_auth::alibaba::sign(
+                    &signable,
+                    operation,
+                    &credentials,
+                    self.time,
+                    &self.nonce,
+                )
+            }
+        }
+    }
+
     pub fn header_pairs(&self) -> Vec<(&str, &str)> {
         self.headers
             .iter()
