@@ -66,21 +66,12 @@ done
 "$work/venv/bin/pip" install --quiet --disable-pip-version-check --no-deps --no-build-isolation \
     "${apis[@]/#/$work/clients/}"
 
-if [ -n "${SNAPSPEC_BIN:-}" ]; then
-    snapspec="$SNAPSPEC_BIN"
-else
-    cargo build --quiet -p snapspec-cli
-    snapspec="${CARGO_TARGET_DIR:-$root/target}/debug/snapspec"
-fi
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-env -u HUAWEICLOUD_SDK_AK -u HUAWEICLOUD_SDK_SK -u ALIBABA_CLOUD_ACCESS_KEY_ID -u ALIBABA_CLOUD_ACCESS_KEY_SECRET \
-    RUST_LOG=warn "$snapspec" emulate --listen "127.0.0.1:$port" --snapshot-duration "${snapshot_duration}s" \
-    >"$work/emulator.log" 2>&1 &
-emulator_pid=$!
-for _ in $(seq 1 100); do
-    (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-    sleep 0.1
-done
+[ -n "${SNAPSPEC_BIN:-}" ] || cargo build --quiet -p snapspec-cli
+# shellcheck source=../../../crates/emulator/tests/emulator.sh
+. "$root/crates/emulator/tests/emulator.sh"
+# No credentials: the emulator then serves unsigned requests (the generated client cannot sign).
+unset HUAWEICLOUD_SDK_AK HUAWEICLOUD_SDK_SK ALIBABA_CLOUD_ACCESS_KEY_ID ALIBABA_CLOUD_ACCESS_KEY_SECRET
+RUST_LOG=warn start_emulator "$work/emulator.log" --snapshot-duration "${snapshot_duration}s"
 
 status=0
 NO_PROXY="127.0.0.1${NO_PROXY:+,$NO_PROXY}" no_proxy="127.0.0.1${no_proxy:+,$no_proxy}" \

@@ -26,17 +26,11 @@ python3 -m venv "$work/venv"
 "$work/venv/bin/pip" install --quiet --disable-pip-version-check schemathesis==4.32.5
 
 cargo build --quiet -p snapspec-cli --manifest-path "$root/Cargo.toml"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-# No credentials in the environment: unset the variables the emulator would read them from.
-env -u HUAWEICLOUD_SDK_AK -u HUAWEICLOUD_SDK_SK -u ALIBABA_CLOUD_ACCESS_KEY_ID -u ALIBABA_CLOUD_ACCESS_KEY_SECRET \
-    "${CARGO_TARGET_DIR:-$root/target}/debug/snapspec" emulate --listen "127.0.0.1:$port" --snapshot-duration 1s \
-    >"$work/emulator.log" 2>&1 &
-emulator_pid=$!
-for _ in $(seq 1 50); do
-    (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-    sleep 0.1
-done
-
+# shellcheck source=../emulator.sh
+. "$here/../emulator.sh"
+# No credentials: the emulator then serves unsigned requests.
+unset HUAWEICLOUD_SDK_AK HUAWEICLOUD_SDK_SK ALIBABA_CLOUD_ACCESS_KEY_ID ALIBABA_CLOUD_ACCESS_KEY_SECRET
+start_emulator "$work/emulator.log" --snapshot-duration 1s
 status=0
 # Schemathesis keeps a cache of crashes in the current folder: keep it in the temporary one.
 cd "$work"

@@ -20,15 +20,11 @@ python3 -m venv "$venv"
 "$venv/bin/pip" list 2>/dev/null | grep -Ei '^(huaweicloudsdk|alibabacloud-(tea-openapi|elasticsearch)|aliyun-python-sdk-(core|elasticsearch))' || true
 
 cargo build --quiet -p snapspec-cli --manifest-path "$root/Cargo.toml"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# shellcheck source=../emulator.sh
+. "$here/../emulator.sh"
 HUAWEICLOUD_SDK_AK=OFFICIALSDKTESTAK001 HUAWEICLOUD_SDK_SK=official-sdk-test-secret \
 ALIBABA_CLOUD_ACCESS_KEY_ID=LTAIofficialSdkTest01 ALIBABA_CLOUD_ACCESS_KEY_SECRET=official-sdk-test-alibaba-secret \
-    "${CARGO_TARGET_DIR:-$root/target}/debug/snapspec" emulate --listen "127.0.0.1:$port" >"$log" 2>&1 &
-emulator_pid=$!
-for _ in $(seq 1 50); do
-    (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-    sleep 0.1
-done
+    start_emulator "$log"
 status=0
 "$venv/bin/python" "$here/check_official_sdks.py" "http://127.0.0.1:$port" || status=$?
 "$venv/bin/python" "$here/check_css_lifecycle.py" "http://127.0.0.1:$port" || status=$?
