@@ -325,7 +325,9 @@ async fn a_restore_body_that_breaks_a_rule_is_refused_with_400_naming_the_field(
             json!({"restore": {"name": "dws-1", "public_ip": {"public_bind_type": "maybe"}}}),
             "restore.public_ip.public_bind_type",
         ),
-        (json!({"name": "dws-1"}), "."),
+        // A body without the `restore` wrapper: the whole body is wrong, and the answer names
+        // the member it lacks.
+        (json!({"name": "dws-1"}), "restore"),
     ] {
         let (status, answer) = send(&base, "POST", &path, Some(body.clone())).await;
         assert_eq!(status, 400, "{body}: {answer}");
