@@ -120,6 +120,8 @@ fn each_api_gets_a_version_folder_a_latest_file_and_index_entries_with_digests()
             ("3.1.json", "application/json", "3.1.0", "openapi-3.1"),
             ("deref.yaml", "application/yaml", "3.0.3", "dereferenced"),
             ("deref.json", "application/json", "3.0.3", "dereferenced"),
+            // The reference page is written from the dereferenced 3.0.3 document.
+            ("html", "text/html", "3.0.3", "reference-page"),
         ];
         assert_eq!(version_files.len(), expected.len());
         for (suffix, media_type, openapi, variant) in expected {
@@ -134,6 +136,10 @@ fn each_api_gets_a_version_folder_a_latest_file_and_index_entries_with_digests()
             // Each YAML file says what its JSON twin says, and declares the version it is listed as.
             let bytes = &files.iter().find(|(n, _)| *n == path).unwrap().1;
             let text = String::from_utf8(bytes.clone()).unwrap();
+            if suffix == "html" {
+                assert!(text.starts_with("<!DOCTYPE html>"), "{path}");
+                continue;
+            }
             let value = snapspec_codegen::yaml::parse(&text).unwrap().value;
             assert_eq!(value["openapi"], openapi, "{path}");
             if let Some(json_path) = path.strip_suffix(".yaml") {
