@@ -144,16 +144,19 @@ fn a_stale_generated_file_is_one_diagnostic_naming_the_file_and_the_fix() {
     expectorate::assert_contents(workspace_root().join(case).join("expected.txt"), &stdout);
 }
 
-/// A copy of the workspace's CSS spec, its pages and its client crate's generated code, laid out
+/// A copy of the workspace's CSS spec, its pages and facts and its client crate's generated code, laid out
 /// as the workspace is, in `dir`; returns the spec folder.
 fn css_workspace_copy(dir: &Path) -> PathBuf {
     let root = workspace_root();
     let spec_dir = dir.join("spec");
     std::fs::create_dir_all(spec_dir.join("docs")).unwrap();
     std::fs::copy(root.join("spec/css.yaml"), spec_dir.join("css.yaml")).unwrap();
-    for page in std::fs::read_dir(root.join("spec/docs")).unwrap() {
-        let page = page.unwrap();
-        std::fs::copy(page.path(), spec_dir.join("docs").join(page.file_name())).unwrap();
+    for pages in ["docs", "facts/css"] {
+        std::fs::create_dir_all(spec_dir.join(pages)).unwrap();
+        for page in std::fs::read_dir(root.join("spec").join(pages)).unwrap() {
+            let page = page.unwrap();
+            std::fs::copy(page.path(), spec_dir.join(pages).join(page.file_name())).unwrap();
+        }
     }
     let generated = dir.join("crates/css/src/generated");
     std::fs::create_dir_all(&generated).unwrap();

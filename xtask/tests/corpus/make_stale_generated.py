@@ -17,7 +17,7 @@ def replace_once(text, old, new):
 
 def pages_of(spec):
     import re
-    return sorted(set(re.findall(r"- (docs/[^\s]+)", spec)))
+    return sorted(set(re.findall(r"(?:docs|facts)/[A-Za-z0-9_./-]+\.(?:md|txt|json)", spec)))
 
 # A client crate whose committed generated code was made from an earlier version of its spec (one
 # description changed since): laid out as the workspace is (spec/ beside crates/), since the check
@@ -31,6 +31,7 @@ shutil.rmtree(folder, ignore_errors=True)
 spec = (ROOT / "spec" / "css.yaml").read_text()
 earlier = replace_once(spec, "      summary: Create a snapshot manually\n", "      summary: Create a snapshot\n")
 (folder / "spec" / "docs").mkdir(parents=True)
+(folder / "spec" / "facts" / "css").mkdir(parents=True)
 (folder / "spec" / "css.yaml").write_text(spec)
 for page in pages_of(spec):
     (folder / "spec" / page).write_text((ROOT / "spec" / page).read_text())
