@@ -10,19 +10,23 @@
 //! `snapspec_codegen::build_client` instead, which regenerates into `OUT_DIR` when the digests
 //! differ.
 //!
-//! This crate has no dependencies: a program that depends on one client compiles it and nothing
-//! else for that client's build script, where it used to compile syn, typify and progenitor.
+//! Its only dependencies are `sha2` and `hex`: a program that depends on one client compiles
+//! them and this for that client's build script, where it used to compile syn, typify and
+//! progenitor.
 //! The umbrella crate's build script uses it too ([`apis`], [`sha256_hex`]).
 
 #![deny(missing_docs)]
 
 pub mod apis;
-mod sha256;
-
-pub use sha256::{sha256, sha256_hex};
+use sha2::Digest as _;
 
 use std::fmt;
 use std::path::Path;
+
+/// The lowercase hex SHA-256 of `bytes`, as `sha256sum` prints it.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(sha2::Sha256::digest(bytes))
+}
 
 /// Where a client crate keeps its committed generated code, relative to the crate's folder. The
 /// crate's `src/lib.rs` includes it (`include!("generated/client.rs")`).
