@@ -1,10 +1,9 @@
 //! Embeds the spec of every enabled client, with its sha256 digest, so that `snapspec::specs()`
-//! hands a consumer the exact document the client was generated from.
+//! hands a consumer the exact document the client was generated from. Its one build dependency,
+//! `snapspec-build`, has no dependencies (the code generator is not built for this crate).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
-
-use sha2::{Digest, Sha256};
 
 fn main() {
     let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"));
@@ -13,7 +12,7 @@ fn main() {
         "/// The specs of the enabled clients.\npub static SPECS: &[EmbeddedSpec] = &[\n",
     );
     // The registry's API names are the crate's feature names.
-    for entry in snapspec_codegen::apis::APIS {
+    for entry in snapspec_build::apis::APIS {
         let (file, api) = (entry.spec_file, entry.name);
         if std::env::var_os(entry.feature_env()).is_none() {
             continue;
@@ -30,7 +29,7 @@ fn main() {
                 std::process::exit(1);
             }
         };
-        let digest = hex::encode(Sha256::digest(&bytes));
+        let digest = snapspec_build::sha256_hex(&bytes);
         writeln!(
             code,
             "    EmbeddedSpec {{ api: {api:?}, file_name: {file:?}, sha256: {digest:?}, yaml: include_str!({path:?}) }},",

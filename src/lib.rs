@@ -1,7 +1,7 @@
 //! # snapspec
 //!
-//! Typed, signed Rust clients for cloud snapshot APIs, generated at build time from hand-maintained
-//! OpenAPI 3.0.3 specs:
+//! Typed, signed Rust clients for cloud snapshot APIs, generated from hand-maintained OpenAPI
+//! 3.0.3 specs (the generated code is committed: building them does not run a code generator):
 //!
 //! | feature | module | API |
 //! |---|---|---|

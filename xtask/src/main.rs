@@ -5,6 +5,7 @@ mod cache;
 mod check;
 mod diff;
 mod facts;
+mod generate;
 /// Byte-level mutations for the no-panic property tests (shared with the library crates' tests).
 #[cfg(test)]
 #[path = "../../testsupport/mutation.rs"]
@@ -35,6 +36,12 @@ enum Command {
     /// Check every spec: structure, examples against schemas, documented examples and parameters
     /// against the pages in spec/docs, and generation. Reports every problem; exits 1 on any error.
     Check(CheckArgs),
+    /// Generate each client crate's code from its spec into crates/<api>/src/generated/client.rs,
+    /// committed beside the hand-written code (the published clients do not run the generator).
+    /// Every spec is generated before anything is written: a spec that does not generate is
+    /// reported with file, line and column and nothing is written (exit 1). Files whose content
+    /// is already right are left alone; the others are replaced atomically.
+    Generate(GenerateArgs),
     /// Run the check, then write each spec into DIR/<api>/<version>/ (the 3.0.3 document as YAML
     /// and JSON, documentation pointers turned into source URLs; an OpenAPI 3.1.0 variant; a
     /// variant without `$ref`), DIR/<api>/latest and
@@ -90,6 +97,13 @@ struct CheckArgs {
 }
 
 #[derive(Debug, clap::Args)]
+struct GenerateArgs {
+    /// The folder holding the specs; the client crates are in its sibling `crates/`.
+    #[arg(long, default_value = "spec", value_name = "DIR")]
+    spec_dir: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
 struct PublishArgs {
     /// Where to write the published files.
     #[arg(long, value_name = "DIR")]
@@ -139,6 +153,28 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE
+            }
+        }
+        Command::Generate(args) => {
+            match generate::generate(
+                &root.join(&args.spec_dir),
+                &args.spec_dir.display().to_string(),
+            ) {
+                Ok(outcomes) => {
+                    for outcome in outcomes {
+                        let what = if outcome.written {
+                            "wrote"
+                        } else {
+                            "unchanged"
+                        };
+                        println!("{what} {}", outcome.display);
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(report) => {
+                    eprint!("{report}");
+                    ExitCode::FAILURE
+                }
             }
         }
         Command::Publish(args) => {

@@ -122,6 +122,149 @@ fn each_broken_case_gives_one_located_diagnostic() {
     }
 }
 
+/// A client crate whose committed generated code was made from another version of its spec
+/// (xtask/tests/corpus/stale-generated, made by make_stale_generated.py, laid out as the
+/// workspace: spec/ beside crates/) fails the check with one diagnostic that names the generated
+/// file and says to run `cargo xtask generate`; the output matches the golden file.
+#[test]
+fn a_stale_generated_file_is_one_diagnostic_naming_the_file_and_the_fix() {
+    let case = "xtask/tests/corpus/stale-generated";
+    let output = xtask(&["check", "--spec-dir", &format!("{case}/spec")]);
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert_eq!(stdout.matches("error[").count(), 1, "{stdout}");
+    assert!(stdout.contains("error[generation/stale]"), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "--> {case}/crates/css/src/generated/client.rs:2:17"
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains("run `cargo xtask generate`"), "{stdout}");
+    expectorate::assert_contents(workspace_root().join(case).join("expected.txt"), &stdout);
+}
+
+/// A copy of the workspace's CSS spec, its pages and facts and its client crate's generated code, laid out
+/// as the workspace is, in `dir`; returns the spec folder.
+fn css_workspace_copy(dir: &Path) -> PathBuf {
+    let root = workspace_root();
+    let spec_dir = dir.join("spec");
+    std::fs::create_dir_all(spec_dir.join("docs")).unwrap();
+    std::fs::copy(root.join("spec/css.yaml"), spec_dir.join("css.yaml")).unwrap();
+    for pages in ["docs", "facts/css"] {
+        std::fs::create_dir_all(spec_dir.join(pages)).unwrap();
+        for page in std::fs::read_dir(root.join("spec").join(pages)).unwrap() {
+            let page = page.unwrap();
+            std::fs::copy(page.path(), spec_dir.join(pages).join(page.file_name())).unwrap();
+        }
+    }
+    let generated = dir.join("crates/css/src/generated");
+    std::fs::create_dir_all(&generated).unwrap();
+    std::fs::copy(
+        root.join("crates/css/src/generated/client.rs"),
+        generated.join("client.rs"),
+    )
+    .unwrap();
+    spec_dir
+}
+
+/// The committed code is what generation gives (the repository passes the check); a spec edit
+/// makes it stale until `cargo xtask generate` runs, which rewrites only that file, and a second
+/// run leaves it alone.
+#[test]
+fn a_spec_edit_makes_the_generated_code_stale_until_generate_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec_dir = css_workspace_copy(tmp.path());
+    let spec_arg = spec_dir.to_str().unwrap();
+    let generated = tmp.path().join("crates/css/src/generated/client.rs");
+    let committed = std::fs::read_to_string(&generated).unwrap();
+
+    let passes = xtask(&["check", "--spec-dir", spec_arg]);
+    assert!(
+        passes.status.success(),
+        "{}",
+        String::from_utf8_lossy(&passes.stdout)
+    );
+
+    let spec = spec_dir.join("css.yaml");
+    let text = std::fs::read_to_string(&spec).unwrap();
+    let edited = text.replacen(
+        "summary: Create a snapshot manually",
+        "summary: Create a snapshot by hand",
+        1,
+    );
+    assert_ne!(edited, text, "the edit must apply");
+    std::fs::write(&spec, &edited).unwrap();
+    let stale = xtask(&["check", "--spec-dir", spec_arg]);
+    let stdout = String::from_utf8_lossy(&stale.stdout);
+    assert_eq!(stale.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("error[generation/stale]"), "{stdout}");
+    assert!(
+        stdout.contains("crates/css/src/generated/client.rs:2:17"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("run `cargo xtask generate`"), "{stdout}");
+
+    let generate = xtask(&["generate", "--spec-dir", spec_arg]);
+    let stdout = String::from_utf8_lossy(&generate.stdout);
+    assert!(
+        generate.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&generate.stderr)
+    );
+    assert!(stdout.starts_with("wrote "), "{stdout}");
+    let regenerated = std::fs::read_to_string(&generated).unwrap();
+    assert_ne!(regenerated, committed);
+    assert!(regenerated.contains("Create a snapshot by hand"));
+    assert!(xtask(&["check", "--spec-dir", spec_arg]).status.success());
+
+    let modified = std::fs::metadata(&generated).unwrap().modified().unwrap();
+    let again = xtask(&["generate", "--spec-dir", spec_arg]);
+    assert!(again.status.success());
+    assert!(String::from_utf8_lossy(&again.stdout).starts_with("unchanged "));
+    assert_eq!(
+        std::fs::metadata(&generated).unwrap().modified().unwrap(),
+        modified
+    );
+
+    // A hand edit below the header, with the digest still right, is stale too.
+    std::fs::write(
+        &generated,
+        regenerated.replacen("pub struct Client", "pub struct Klient", 1),
+    )
+    .unwrap();
+    let edited_by_hand = xtask(&["check", "--spec-dir", spec_arg]);
+    let stdout = String::from_utf8_lossy(&edited_by_hand.stdout);
+    assert_eq!(edited_by_hand.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("is not what generation gives"), "{stdout}");
+}
+
+/// A spec that does not generate: `cargo xtask generate` prints the located diagnostics the build
+/// printed, exits 1 and leaves the committed code as it was.
+#[test]
+fn generate_writes_nothing_when_a_spec_does_not_generate() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec_dir = css_workspace_copy(tmp.path());
+    let generated = tmp.path().join("crates/css/src/generated/client.rs");
+    let committed = std::fs::read_to_string(&generated).unwrap();
+    let spec = spec_dir.join("css.yaml");
+    let text = std::fs::read_to_string(&spec).unwrap();
+    let broken = text.replacen(
+        "$ref: \"#/components/schemas/BackupDatastore\"",
+        "$ref: \"#/components/schemas/Datastore\"",
+        1,
+    );
+    assert_ne!(broken, text, "the edit must apply");
+    std::fs::write(&spec, broken).unwrap();
+    let output = xtask(&["generate", "--spec-dir", spec_dir.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("error[structure/broken-ref]"), "{stderr}");
+    assert!(stderr.contains("/spec/css.yaml:"), "{stderr}");
+    assert!(stderr.contains("help: run `cargo xtask check`"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&generated).unwrap(), committed);
+}
+
 #[test]
 fn json_output_carries_file_line_pointer_expected_and_found() {
     let output = xtask(&[

@@ -2,9 +2,12 @@
 //!
 //! This crate is the one place that defines the path from `spec/*.yaml` to generated client code:
 //! parsing the spec, refusing shapes progenitor cannot generate (it would panic), the progenitor
-//! settings, and formatting. The client crates' build scripts call [`build_client`]; `cargo xtask
-//! check` calls [`generation_problems`] and [`generate`], the same steps, so that a spec the build
-//! would reject is reported by the xtask first, with file, line and column.
+//! settings, and formatting. `cargo xtask generate` calls [`generate_source`] and commits its
+//! output in each client crate (`src/generated/client.rs`); `cargo xtask check` calls
+//! [`generation_problems`] and [`generate_source`], the same steps, so that a spec that would not
+//! generate is reported with file, line and column, and a committed file that is no longer what
+//! generation gives is reported as stale. Published clients do not depend on this crate: only
+//! their `regenerate` feature makes it their build dependency ([`build_client`]).
 //!
 //! It also holds what both of them need to talk about a spec: reading it once with positions
 //! ([`yaml`], [`spec`]), the diagnostics they print ([`diag`]), and the registry of APIs
@@ -12,12 +15,13 @@
 
 #![deny(missing_docs)]
 
-pub mod apis;
+pub use snapspec_build::apis;
 pub mod diag;
 pub mod spec;
 pub mod structure;
 pub mod yaml;
 
+pub use snapspec_build::{GENERATED_FILE, read_header, sha256_hex};
 pub use spec::pointer_segment;
 
 use std::collections::BTreeMap;
@@ -462,49 +466,59 @@ fn display_path(spec: &Path) -> String {
     real.display().to_string()
 }
 
-/// The whole job of a client crate's `build.rs`: generate the client for `spec_path` (relative to
-/// the crate's manifest directory) into `$OUT_DIR/codegen.rs`, and tell cargo to rerun only when
-/// that spec changes. On failure it prints every problem with its file, line and column (the
-/// workspace's `spec/<api>.yaml`), and exits non-zero.
+/// The job of a client crate's `build.rs` with the crate's `regenerate` feature (a maintainer
+/// iterating on a spec without running `cargo xtask generate`). When the spec at `spec_path`
+/// (relative to the crate's folder) still has the digest the committed
+/// [`snapspec_build::GENERATED_FILE`] was generated from, the committed code is used and nothing
+/// runs. Otherwise the client is generated into `$OUT_DIR/client.rs` and the build script sets
+/// the cfg [`snapspec_build::REGENERATED_CFG`], which makes the crate include that file instead.
+/// On failure it prints every problem with its file, line and column (the workspace's
+/// `spec/<api>.yaml`), and exits non-zero.
 pub fn build_client(spec_path: &str) {
+    snapspec_build::declare_inputs(spec_path);
     let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"));
+    match snapspec_build::freshness(&manifest_dir, spec_path) {
+        Ok(snapspec_build::Freshness::Current | snapspec_build::Freshness::NoSpec) => return,
+        // A committed file without its header is regenerated over too.
+        Ok(snapspec_build::Freshness::Stale { .. }) | Err(_) => {}
+    }
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("run by cargo"));
-    let spec = manifest_dir.join(spec_path);
-    println!("cargo:rerun-if-changed={}", spec.display());
-    if let Err(report) = generate_into(&spec, &out_dir) {
+    if let Err(report) = generate_into(&manifest_dir.join(spec_path), &out_dir) {
         eprint!("{report}");
         std::process::exit(1);
     }
+    println!("cargo:rustc-cfg={}", snapspec_build::REGENERATED_CFG);
 }
 
-/// Generates the client for the spec at `spec` into `out_dir` (`codegen.rs`, `operations.rs`);
-/// on failure returns the report a build script prints: every problem, located in the spec as the
-/// workspace names it, and the way to `cargo xtask check`.
+/// Generates the client for the spec at `spec` into `out_dir/client.rs`, the file
+/// [`build_client`] makes the crate include; on failure returns the report a build script prints
+/// (see [`generate_source`]) and writes nothing.
 pub fn generate_into(spec: &Path, out_dir: &Path) -> Result<(), String> {
+    let code = generate_source(spec, &display_path(spec))?;
+    let out = out_dir.join("client.rs");
+    write_atomically(&out, code.as_bytes())
+        .map_err(|e| format!("error: cannot write {}: {e}\n", out.display()))
+}
+
+/// The whole generated file of a client, as `cargo xtask generate` commits it: the header
+/// ([`snapspec_build::header`]: `spec_name` and the sha256 of the spec's bytes), the client
+/// progenitor generates, and the operation table ([`operation_table`]).
+///
+/// On failure returns the report a build script prints: every problem, located in the spec as
+/// the workspace names it, and the way to `cargo xtask check`.
+pub fn generate_source(spec: &Path, spec_name: &str) -> Result<String, String> {
     let display = display_path(spec);
-    let write = |name: &str, code: &str| {
-        let out = out_dir.join(name);
-        write_atomically(&out, code.as_bytes()).map_err(|e| {
-            Box::new(Diagnostic::error(
-                "generation/io",
-                format!("cannot write {}: {e}", out.display()),
-            ))
-        })
-    };
     let result = SpecDocument::load(spec, &display)
         .map_err(|d| (None, vec![*d]))
         .and_then(|document| {
             let openapi = generation_problems(&document)
                 .map_err(|found| (Some(document.text.clone()), found))?;
-            let code = generate(&openapi).map_err(|e| {
+            client_source(spec_name, &document.text, &openapi).map_err(|e| {
                 (
                     Some(document.text.clone()),
                     vec![generation_failure(&document, &e)],
                 )
-            })?;
-            write("codegen.rs", &code)
-                .and_then(|()| write("operations.rs", &operation_table(&openapi)))
-                .map_err(|d| (None, vec![*d]))
+            })
         });
     result.map_err(|(text, diagnostics)| {
         let source = |file: &str| (file == display).then(|| text.clone()).flatten();
@@ -513,6 +527,23 @@ pub fn generate_into(spec: &Path, out_dir: &Path) -> Result<(), String> {
             diag::render_human(&diagnostics, &source)
         )
     })
+}
+
+/// The generated file of a client from a spec that passed [`generation_problems`]: the header
+/// naming `spec_name` and the sha256 of `spec_text` (the spec's bytes), the client, and the
+/// operation table.
+pub fn client_source(
+    spec_name: &str,
+    spec_text: &str,
+    openapi: &OpenAPI,
+) -> Result<String, CodegenError> {
+    let code = generate(openapi)?;
+    let digest = snapspec_build::sha256_hex(spec_text.as_bytes());
+    Ok(format!(
+        "{}\n{code}\n{}",
+        snapspec_build::header(spec_name, &digest),
+        operation_table(openapi)
+    ))
 }
 
 /// Rust source of `OPERATION_IDS`: for each operation, the snake_case name progenitor gives it
@@ -684,7 +715,7 @@ mod workspace_specs {
             );
             assert!(report.contains("help: run `cargo xtask check`"), "{report}");
         }
-        assert!(!out.join("codegen.rs").exists());
+        assert!(!out.join("client.rs").exists());
         std::fs::remove_dir_all(&out).unwrap();
     }
 

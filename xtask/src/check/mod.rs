@@ -6,6 +6,9 @@
 //! scripts run too) are reported, and the operations they touch
 //! (the operation itself and every schema it reaches) get no example or page checks until the
 //! defect is fixed, since those would only repeat it. Every other operation gets every check.
+//! Last, a spec that generates is compared with its client crate's committed generated code
+//! (`crates/<api>/src/generated/client.rs`, written by `cargo xtask generate`): a file that is
+//! not what generation gives now is reported as stale (`generation/stale`).
 
 mod documentation;
 mod examples;
@@ -87,8 +90,25 @@ pub fn check_all(spec_dir: &Path, display_prefix: &str, cache: Option<&Generatio
             .expected(format!("one of {:?}", APIS.map(|api| api.spec_file))),
         );
     }
+    let targets = crate::generate::targets(spec_dir, display_prefix);
     for api in present {
         let display = format!("{display_prefix}/{}", api.spec_file);
+        let committed = targets
+            .iter()
+            .find(|target| target.api == api)
+            .map(|target| Committed {
+                text: std::fs::read_to_string(&target.file).ok(),
+                display: target.display.clone(),
+                spec_name: target.spec_name(),
+            });
+        if let Some(Committed {
+            text: Some(text),
+            display,
+            ..
+        }) = &committed
+        {
+            report.sources.insert(display.clone(), text.clone());
+        }
         let path = spec_dir.join(api.spec_file);
         // Read once: the renderer shows its lines even when it does not parse.
         let parsed = SpecDocument::read(&path, &display).and_then(|text| {
@@ -101,7 +121,7 @@ pub fn check_all(spec_dir: &Path, display_prefix: &str, cache: Option<&Generatio
                 let pages = documentation::PageStore::new(spec_dir, display_prefix);
                 report
                     .diagnostics
-                    .extend(check_spec(&document, &pages, cache));
+                    .extend(check_spec(&document, &pages, committed.as_ref(), cache));
                 report.sources.extend(pages.into_sources());
                 report.specs.push(CheckedSpec { api, document });
             }
@@ -110,10 +130,21 @@ pub fn check_all(spec_dir: &Path, display_prefix: &str, cache: Option<&Generatio
     report
 }
 
-/// Every check of one spec.
+/// A client crate's committed generated file.
+struct Committed {
+    /// Its text; `None` when it cannot be read (missing).
+    text: Option<String>,
+    /// The file as diagnostics show it.
+    display: String,
+    /// The spec as its header must name it.
+    spec_name: String,
+}
+
+/// Every check of one spec; `committed`, the generated file of its client crate, if it has one.
 fn check_spec(
     spec: &SpecDocument,
     pages: &documentation::PageStore,
+    committed: Option<&Committed>,
     cache: Option<&GenerationCache>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -139,23 +170,108 @@ fn check_spec(
     ));
     // Generation runs only on a spec free of structural defects: they would fail it for the
     // reason already given.
+    // A remembered success covers the spec text together with the committed file it was compared
+    // with: a change to either generates again.
     if let (Some(openapi), true) = (generatable, defects.is_empty()) {
-        let key = cache.map(|c| c.key(&spec.text));
+        let key = cache.map(|c| {
+            let committed_text = committed.and_then(|c| c.text.as_deref());
+            c.key(&format!(
+                "{}\0{}",
+                spec.text,
+                committed_text.unwrap_or("\0no committed file")
+            ))
+        });
         let known_good = cache
             .zip(key.as_deref())
             .is_some_and(|(c, k)| c.contains(k));
         if !known_good {
-            match snapspec_codegen::generate(&openapi) {
-                Ok(_) => {
-                    if let (Some(cache), Some(key)) = (cache, &key) {
-                        cache.insert(key);
+            let spec_name = committed.map_or(String::new(), |c| c.spec_name.clone());
+            match snapspec_codegen::client_source(&spec_name, &spec.text, &openapi) {
+                Ok(source) => match committed.and_then(|c| stale(c, spec, &source)) {
+                    Some(diagnostic) => out.push(diagnostic),
+                    None => {
+                        if let (Some(cache), Some(key)) = (cache, &key) {
+                            cache.insert(key);
+                        }
                     }
-                }
+                },
                 Err(e) => out.push(snapspec_codegen::generation_failure(spec, &e)),
             }
         }
     }
     out
+}
+
+/// Why the committed generated file is not `expected` (what generation gives from `spec` now),
+/// if it is not: missing, without its header, generated from another spec text (the digests
+/// differ), or with other content (edited by hand, or the generator changed).
+fn stale(committed: &Committed, spec: &SpecDocument, expected: &str) -> Option<Diagnostic> {
+    const HELP: &str = "run `cargo xtask generate`, and commit the file it writes";
+    let file = &committed.display;
+    let Some(text) = &committed.text else {
+        return Some(
+            Diagnostic::error(
+                "generation/stale",
+                format!("{file} is missing: the client crate has no generated code"),
+            )
+            .at(file, 0, 0)
+            .expected(format!("the client generated from {}", spec.display))
+            .help(HELP),
+        );
+    };
+    if text == expected {
+        return None;
+    }
+    let spec_now = snapspec_codegen::sha256_hex(spec.text.as_bytes());
+    let diagnostic = match snapspec_codegen::read_header(text) {
+        None => Diagnostic::error(
+            "generation/stale",
+            format!("{file} does not start with the header `cargo xtask generate` writes"),
+        )
+        .at(file, 1, 1)
+        .expected(format!(
+            "`// Generated by `cargo xtask generate` from {}; do not edit.` and the spec's sha256",
+            committed.spec_name
+        )),
+        Some((_, generated_from)) if generated_from != spec_now => Diagnostic::error(
+            "generation/stale",
+            format!(
+                "{file} was generated from another version of {}",
+                spec.display
+            ),
+        )
+        .at(file, 2, 17)
+        .expected(format!("sha256 {spec_now} (the spec now)"))
+        .found(format!("sha256 {generated_from}")),
+        Some(_) => {
+            let (line, found) = first_difference(text, expected);
+            Diagnostic::error(
+                "generation/stale",
+                format!(
+                    "{file} is not what generation gives from {} (edited by hand, or the generator changed)",
+                    spec.display
+                ),
+            )
+            .at(file, line, 1)
+            .found(found)
+        }
+    };
+    Some(diagnostic.help(HELP))
+}
+
+/// The 1-based line where `text` first differs from `expected`, and what `expected` has there.
+fn first_difference(text: &str, expected: &str) -> (usize, String) {
+    let mut ours = text.lines();
+    let mut theirs = expected.lines();
+    let mut line = 1;
+    loop {
+        match (ours.next(), theirs.next()) {
+            (Some(a), Some(b)) if a == b => line += 1,
+            (_, Some(b)) => return (line, format!("generation gives `{}` here", b.trim())),
+            (Some(_), None) => return (line, "generation ends before this line".into()),
+            (None, None) => return (line, "the files differ in their line endings".into()),
+        }
+    }
 }
 
 /// Where the structural defects of a spec are, so that later checks can leave alone what they

@@ -1,6 +1,7 @@
 //! The registry of the APIs snapspec covers: one entry per API, read by the umbrella crate's build
-//! script (which spec to embed per feature), `cargo xtask` (which specs to check and publish) and
-//! anything else that lists the APIs, so that a fourth API is one entry here.
+//! script (which spec to embed per feature), `cargo xtask` (which specs to check, generate and
+//! publish) and anything else that lists the APIs, so that a fourth API is one entry here.
+//! (`snapspec_codegen::apis` re-exports it.)
 
 /// One API and where its pieces live.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +17,12 @@ pub struct Api {
 }
 
 impl Api {
+    /// The client crate's folder in the workspace, `crates/<name>`: its committed generated code
+    /// is [`GENERATED_FILE`](crate::GENERATED_FILE) there.
+    pub fn crate_dir(&self) -> String {
+        format!("crates/{}", self.name)
+    }
+
     /// The feature as cargo exposes it to build scripts (`CARGO_FEATURE_ALIBABA_ES`).
     pub fn feature_env(&self) -> String {
         format!(
