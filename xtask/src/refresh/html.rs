@@ -256,7 +256,10 @@ POST https://{Endpoint}/v1.0/{project_id}/snapshots
     fn an_html_page_becomes_text_whose_tables_and_examples_the_page_reader_reads() {
         let text = to_text(PAGE).unwrap();
         // Blocks are lines; scripts, the head and whitespace runs are gone.
-        assert!(text.contains("\nThis API is used to create a snapshot.\n"), "{text}");
+        assert!(
+            text.contains("\nThis API is used to create a snapshot.\n"),
+            "{text}"
+        );
         assert!(!text.contains("var x"), "{text}");
         assert!(!text.contains("Create snapshot\n"), "{text}");
         // The table in the `|` shape, one row per line, a `|` inside a cell replaced.
@@ -301,7 +304,15 @@ POST https://{Endpoint}/v1.0/{project_id}/snapshots
 
     #[test]
     fn what_is_not_html_is_refused() {
-        assert!(to_text("{\"not\": \"html\"}").unwrap_err().contains("not an HTML page"));
-        assert!(to_text("<html><body>  </body></html>").unwrap_err().contains("no text"));
+        assert!(
+            to_text("{\"not\": \"html\"}")
+                .unwrap_err()
+                .contains("not an HTML page")
+        );
+        assert!(
+            to_text("<html><body>  </body></html>")
+                .unwrap_err()
+                .contains("no text")
+        );
     }
 }

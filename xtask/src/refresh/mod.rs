@@ -96,10 +96,7 @@ pub fn collect(options: &Options<'_>) -> Result<Outcome, String> {
         let body = match &downloaded[source.download.as_str()] {
             Ok(body) => body,
             Err(e) => {
-                errors.push(format!(
-                    "{shown}: cannot download {}: {e}",
-                    source.download
-                ));
+                errors.push(format!("{shown}: cannot download {}: {e}", source.download));
                 continue;
             }
         };
@@ -164,8 +161,13 @@ pub fn write(outcome: &Outcome) -> Result<(), String> {
         staged.push((staging, path));
     }
     for (staging, path) in &staged {
-        std::fs::rename(staging, path)
-            .map_err(|e| format!("cannot rename {} to {}: {e}", staging.display(), path.display()))?;
+        std::fs::rename(staging, path).map_err(|e| {
+            format!(
+                "cannot rename {} to {}: {e}",
+                staging.display(),
+                path.display()
+            )
+        })?;
     }
     Ok(())
 }
@@ -184,14 +186,16 @@ fn sources(options: &Options<'_>) -> Result<(Vec<Source>, Vec<String>), String> 
     let mut not_downloadable = Vec::new();
     let mut errors = Vec::new();
 
-    let sources_path = options.spec_dir.join(crate::publish::pointers::PAGE_SOURCES);
+    let sources_path = options
+        .spec_dir
+        .join(crate::publish::pointers::PAGE_SOURCES);
     let shown = format!(
         "{}/{}",
         options.display_prefix,
         crate::publish::pointers::PAGE_SOURCES
     );
-    let text = std::fs::read_to_string(&sources_path)
-        .map_err(|e| format!("cannot read {shown}: {e}"))?;
+    let text =
+        std::fs::read_to_string(&sources_path).map_err(|e| format!("cannot read {shown}: {e}"))?;
     let recorded: Value =
         serde_json::from_str(&text).map_err(|e| format!("{shown} is not JSON: {e}"))?;
     let pages: BTreeMap<&String, &Value> = recorded["pages"]
@@ -257,7 +261,9 @@ fn sources(options: &Options<'_>) -> Result<(Vec<Source>, Vec<String>), String> 
                 not_downloadable.push(shown);
                 continue;
             };
-            let format = source["format"].as_str().and_then(DefinitionFormat::from_name);
+            let format = source["format"]
+                .as_str()
+                .and_then(DefinitionFormat::from_name);
             let (Some(format), Some(operation), Some(url), Some(retrieved)) = (
                 format,
                 facts["operation"].as_str(),
@@ -289,7 +295,10 @@ fn sources(options: &Options<'_>) -> Result<(Vec<Source>, Vec<String>), String> 
 }
 
 fn snapshot_apis() -> Vec<&'static str> {
-    snapspec_codegen::apis::APIS.iter().map(|api| api.name).collect()
+    snapspec_codegen::apis::APIS
+        .iter()
+        .map(|api| api.name)
+        .collect()
 }
 
 /// The stored form of what `source` downloaded.
@@ -307,8 +316,7 @@ fn convert(source: &Source, body: &str, old: &str, today: &str) -> Result<String
                 }
             };
             let page = read_page(&text, *capture == Capture::Markdown);
-            if page.parameters.is_empty() && page.examples.is_empty() && page.statuses.is_empty()
-            {
+            if page.parameters.is_empty() && page.examples.is_empty() && page.statuses.is_empty() {
                 return Err(
                     "it documents no parameter, example or status code: not the documentation page (an error or sign-in page?)"
                         .to_string(),
