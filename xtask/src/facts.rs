@@ -32,12 +32,23 @@ pub enum DefinitionFormat {
 }
 
 impl DefinitionFormat {
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             DefinitionFormat::HuaweiApiExplorer => "huawei-api-explorer",
             DefinitionFormat::HuaweiSdkModel => "huawei-sdk-model",
             DefinitionFormat::AlibabaApiMetadata => "alibaba-api-metadata",
         }
+    }
+
+    /// The format a facts file's `source.format` names.
+    pub fn from_name(name: &str) -> Option<DefinitionFormat> {
+        [
+            DefinitionFormat::HuaweiApiExplorer,
+            DefinitionFormat::HuaweiSdkModel,
+            DefinitionFormat::AlibabaApiMetadata,
+        ]
+        .into_iter()
+        .find(|format| format.name() == name)
     }
 }
 
@@ -46,6 +57,9 @@ pub struct Source<'a> {
     pub url: &'a str,
     /// `YYYY-MM-DD`.
     pub retrieved: &'a str,
+    /// Where `cargo xtask refresh` downloads the definition (the raw file behind `url`), when it
+    /// can be downloaded at all.
+    pub download: Option<&'a str>,
 }
 
 /// The facts of `operation` (required for Alibaba metadata, which holds every operation; for a
@@ -97,6 +111,9 @@ pub fn import(
         "retrieved": source.retrieved,
         "format": format.name(),
     });
+    if let Some(download) = source.download {
+        facts["source"]["download"] = json!(download);
+    }
     Ok(facts)
 }
 
@@ -107,7 +124,7 @@ pub fn render(facts: &Value) -> String {
     text
 }
 
-fn is_date(text: &str) -> bool {
+pub fn is_date(text: &str) -> bool {
     let bytes = text.as_bytes();
     bytes.len() == 10
         && bytes.iter().enumerate().all(|(i, b)| match i {
@@ -669,6 +686,7 @@ mod tests {
         Source {
             url: "https://example.invalid/definition.json",
             retrieved: "2026-12-02",
+            download: None,
         }
     }
 
@@ -765,6 +783,7 @@ mod tests {
             &Source {
                 url: "u",
                 retrieved: "2026-13-01",
+                download: None,
             },
         )
         .unwrap_err();

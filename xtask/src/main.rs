@@ -12,6 +12,7 @@ mod generate;
 mod mutation;
 mod pages;
 mod publish;
+mod refresh;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -56,6 +57,25 @@ enum Command {
     /// enums and constraints, status codes and examples, with the source URL and date. The file is
     /// replaced atomically, and only when the definition could be read.
     Facts(FactsArgs),
+    /// Download every captured documentation page (docs/sources.json) and every facts file's
+    /// definition (source.download) again, store each in the form the check reads, print a diff
+    /// of what changed in each source, then run the check and exit with its status. Changes are
+    /// written only when every download and conversion succeeded; otherwise nothing is written
+    /// and the command exits 1.
+    Refresh(RefreshArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct RefreshArgs {
+    /// Only the sources of this API (css, dws, alibaba-es).
+    #[arg(long, value_name = "API")]
+    only: Option<String>,
+    /// The folder holding the specs, docs/ and facts/.
+    #[arg(long, default_value = "spec", value_name = "DIR")]
+    spec_dir: PathBuf,
+    /// The date written into changed facts files (YYYY-MM-DD); today (UTC) by default.
+    #[arg(long, value_name = "DATE")]
+    retrieved: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -72,6 +92,9 @@ struct FactsArgs {
     /// Where the definition was downloaded from.
     #[arg(long, value_name = "URL")]
     source_url: String,
+    /// Where `cargo xtask refresh` downloads the definition again (the raw file), if anywhere.
+    #[arg(long, value_name = "URL")]
+    download_url: Option<String>,
     /// When it was downloaded, YYYY-MM-DD.
     #[arg(long, value_name = "DATE")]
     retrieved: String,
@@ -134,27 +157,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = workspace_root();
     match cli.command {
-        Command::Check(args) => {
-            let spec_dir = root.join(&args.spec_dir);
-            let cache = GenerationCache::beside_binary();
-            let report = check::check_all(
-                &spec_dir,
-                &args.spec_dir.display().to_string(),
-                cache.as_ref(),
-            );
-            match args.format {
-                Format::Json => print!(
-                    "{}",
-                    snapspec_codegen::diag::render_json(&report.diagnostics)
-                ),
-                Format::Human => print!("{}", report.render_human()),
-            }
-            if report.passed() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
-        }
+        Command::Check(args) => run_check(&root.join(&args.spec_dir), &args.spec_dir, args.format),
+        Command::Refresh(args) => refresh(&root, &args),
         Command::Generate(args) => {
             match generate::generate(
                 &root.join(&args.spec_dir),
@@ -223,6 +227,68 @@ fn main() -> ExitCode {
     }
 }
 
+/// Runs every check on the specs in `spec_dir` (shown as `shown`), prints the report, and says
+/// whether they passed.
+fn run_check(spec_dir: &std::path::Path, shown: &std::path::Path, format: Format) -> ExitCode {
+    let cache = GenerationCache::beside_binary();
+    let report = check::check_all(spec_dir, &shown.display().to_string(), cache.as_ref());
+    match format {
+        Format::Json => print!(
+            "{}",
+            snapspec_codegen::diag::render_json(&report.diagnostics)
+        ),
+        Format::Human => print!("{}", report.render_human()),
+    }
+    if report.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn refresh(root: &std::path::Path, args: &RefreshArgs) -> ExitCode {
+    let spec_dir = root.join(&args.spec_dir);
+    let today = refresh::today();
+    let retrieved = args.retrieved.as_deref().unwrap_or(&today);
+    if !facts::is_date(retrieved) {
+        eprintln!("error: --retrieved `{retrieved}` is not a date: write it as YYYY-MM-DD");
+        return ExitCode::FAILURE;
+    }
+    let options = refresh::Options {
+        spec_dir: &spec_dir,
+        display_prefix: &args.spec_dir.display().to_string(),
+        only: args.only.as_deref(),
+        retrieved,
+    };
+    let outcome = match refresh::collect(&options).and_then(|outcome| {
+        refresh::write(&outcome)?;
+        Ok(outcome)
+    }) {
+        Ok(outcome) => outcome,
+        Err(message) => {
+            for line in message.lines() {
+                eprintln!("error: {line}");
+            }
+            eprintln!("refresh: nothing was written; the stored captures are as they were");
+            return ExitCode::FAILURE;
+        }
+    };
+    for (_, _, diff) in &outcome.changed {
+        print!("{diff}");
+    }
+    for shown in &outcome.not_downloadable {
+        println!("kept {shown}: it records no source.download (written from an SDK model)");
+    }
+    println!(
+        "refresh: {} sources, {} changed, {} unchanged",
+        outcome.sources,
+        outcome.changed.len(),
+        outcome.sources - outcome.changed.len()
+    );
+    println!("refresh: running the check");
+    run_check(&spec_dir, &args.spec_dir, Format::Human)
+}
+
 fn write_facts(args: &FactsArgs) -> Result<(), String> {
     let text = std::fs::read_to_string(&args.definition)
         .map_err(|e| format!("cannot read {}: {e}", args.definition.display()))?;
@@ -233,6 +299,7 @@ fn write_facts(args: &FactsArgs) -> Result<(), String> {
         &facts::Source {
             url: &args.source_url,
             retrieved: &args.retrieved,
+            download: args.download_url.as_deref(),
         },
     )
     .map_err(|e| format!("{}: {e}", args.definition.display()))?;

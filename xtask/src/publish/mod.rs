@@ -25,7 +25,7 @@
 mod deref;
 mod html;
 mod openapi31;
-mod pointers;
+pub(crate) mod pointers;
 mod yaml;
 
 use std::collections::BTreeMap;
