@@ -150,7 +150,7 @@ fn release_bumps_versions_and_writes_changelogs_by_the_diff() {
         repo,
         "spec/css.yaml",
         "        clusterName:\n          type: string\n          description: Cluster name (集群名字).\n",
-        "        clusterName:\n          type: string\n          description: Cluster name (集群名字).\n        encrypted:\n          type: boolean\n          description: Whether the snapshot is encrypted.\n",
+        "        clusterName:\n          type: string\n          description: Cluster name (集群名字).\n        encrypted:\n          type: boolean\n          description: Whether the snapshot is encrypted.\n          x-doc-decision: Not on the pages yet; added for this test.\n",
     );
     edit(
         repo,
