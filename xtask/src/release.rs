@@ -148,15 +148,13 @@ fn package_version(manifest: &str) -> Option<(usize, String)> {
         let t = line.trim();
         if t.starts_with('[') {
             in_package = t == "[package]";
-        } else if in_package {
-            if let Some(rest) = t.strip_prefix("version") {
-                let rest = rest.trim_start();
-                if let Some(value) = rest.strip_prefix('=') {
-                    return Some((i, value.trim().trim_matches('"').to_string()));
-                }
-                if rest.starts_with(".workspace") {
-                    return Some((i, "workspace".to_string()));
-                }
+        } else if in_package && let Some(rest) = t.strip_prefix("version") {
+            let rest = rest.trim_start();
+            if let Some(value) = rest.strip_prefix('=') {
+                return Some((i, value.trim().trim_matches('"').to_string()));
+            }
+            if rest.starts_with(".workspace") {
+                return Some((i, "workspace".to_string()));
             }
         }
     }
