@@ -13,6 +13,7 @@ mod mutation;
 mod pages;
 mod publish;
 mod refresh;
+mod release;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -49,9 +50,17 @@ enum Command {
     /// DIR/index.json (versions, media types, sha256 of every file), atomically: on any failure
     /// DIR is left as it was. Versions published earlier into DIR are kept.
     Publish(PublishArgs),
-    /// Compare each spec at git revision REV with the working tree, for users of the generated
-    /// clients: operations, types and fields added, removed or changed; breaking changes marked.
+    /// Compare each spec at git revision REV with the working tree: operations, types, fields,
+    /// parameters, enum values and constraints added, removed or changed, each judged twice, for
+    /// HTTP callers of the spec (wire: request or response side) and for users of the generated
+    /// crates (Rust); breaking changes marked, and a verdict per API (major/minor/patch/none).
     Diff(DiffArgs),
+    /// Release each API whose spec changed since its last release tag (`<crate>-v<version>`,
+    /// e.g. `snapspec-css-v0.1.0`): bump the client crate's version by the Rust verdict of the
+    /// diff (before 1.0: breaking -> minor, else patch), the spec's `info.version` by the wire
+    /// verdict, and prepend a CHANGELOG.md entry; refuses while `cargo xtask check` fails. Writes
+    /// all files or none; creates no commit or tag (it prints the commands).
+    Release(ReleaseArgs),
     /// Write the facts file of one operation (spec/facts/<api>/<Operation>.json) from a vendor's
     /// machine-readable definition: parameters and fields with location, type and required flag,
     /// enums and constraints, status codes and examples, with the source URL and date. The file is
@@ -143,6 +152,19 @@ struct DiffArgs {
     /// The folder holding the specs, relative to the repository root.
     #[arg(long, default_value = "spec", value_name = "DIR")]
     spec_dir: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+}
+
+#[derive(Debug, clap::Args)]
+struct ReleaseArgs {
+    /// Show what would be released and written, and write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// The folder holding the specs, relative to the repository root.
+    #[arg(long, default_value = "spec", value_name = "DIR")]
+    spec_dir: PathBuf,
 }
 
 /// Runs from the workspace root whatever the caller's directory, so `spec` means the same thing.
@@ -200,6 +222,19 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Release(args) => {
+            let root = diff::repository_root().unwrap_or(root);
+            match release::release(&root, &args.spec_dir, args.dry_run) {
+                Ok(report) => {
+                    print!("{report}");
+                    ExitCode::SUCCESS
+                }
+                Err(message) => {
+                    eprint!("{message}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Facts(args) => match write_facts(&args) {
             Ok(()) => {
                 println!("wrote {}", args.out.display());
@@ -210,13 +245,17 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Command::Diff(args) => match diff::diff(
+        Command::Diff(args) => match diff::diff_apis(
             &diff::repository_root().unwrap_or(root),
             &args.spec_dir,
             &args.rev,
+            None,
         ) {
-            Ok(report) => {
-                print!("{report}");
+            Ok(diffs) => {
+                match args.format {
+                    Format::Human => print!("{}", diff::render_text(&diffs, &args.rev)),
+                    Format::Json => print!("{}", diff::render_json(&diffs, &args.rev)),
+                }
                 ExitCode::SUCCESS
             }
             Err(message) => {

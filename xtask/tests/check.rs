@@ -335,18 +335,39 @@ fn diff_reports_added_removed_and_breaking_changes_between_revisions() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(
-        report.contains("~ field CreateSnapshotReq.name: maxLength 64 -> 32  [BREAKING]"),
+        report.contains(
+            "~ field CreateSnapshotReq.name: maxLength 64 -> 32 (tighter)  [BREAKING: wire major, Rust patch]"
+        ),
         "{report}"
     );
     assert!(
-        report.contains("- field BackupRsp.bucketName removed  [BREAKING]"),
+        report.contains("- field BackupRsp.bucketName removed  [BREAKING: wire major, Rust major]"),
         "{report}"
     );
     assert!(
-        report.contains("+ field CreateSnapshotReq.compress added, optional"),
+        report.contains("+ field CreateSnapshotReq.compress added, optional (struct literals need it; builders do not)  [BREAKING: wire minor, Rust major]"),
         "{report}"
     );
-    assert!(report.contains("2 breaking change(s)"), "{report}");
+    assert!(
+        report.contains("spec/css.yaml (HEAD -> working tree): wire major, Rust major"),
+        "{report}"
+    );
+    assert!(report.contains("3 breaking change(s)"), "{report}");
+    // The same verdicts for tools.
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["diff", "HEAD", "--format", "json"])
+        .current_dir(repo)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let css = &json["apis"][0];
+    assert_eq!(
+        (&css["api"], &css["wire"], &css["rust"]),
+        (&"css".into(), &"major".into(), &"major".into()),
+        "{json}"
+    );
+    assert_eq!(css["changes"].as_array().unwrap().len(), 3, "{json}");
     let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args(["diff", "no-such-rev"])
         .current_dir(repo)

@@ -508,18 +508,34 @@ pub fn generate_into(spec: &Path, out_dir: &Path) -> Result<(), String> {
 /// the workspace names it, and the way to `cargo xtask check`.
 pub fn generate_source(spec: &Path, spec_name: &str) -> Result<String, String> {
     let display = display_path(spec);
-    let result = SpecDocument::load(spec, &display)
-        .map_err(|d| (None, vec![*d]))
-        .and_then(|document| {
-            let openapi = generation_problems(&document)
-                .map_err(|found| (Some(document.text.clone()), found))?;
-            client_source(spec_name, &document.text, &openapi).map_err(|e| {
-                (
-                    Some(document.text.clone()),
-                    vec![generation_failure(&document, &e)],
-                )
-            })
-        });
+    generate_source_from(SpecDocument::load(spec, &display), &display, spec_name)
+}
+
+/// [`generate_source`] for a spec's text that is not (yet) on disk, shown as `display`: the text
+/// a release is about to write, whose generated file must be written with it.
+pub fn generate_source_from_text(
+    text: String,
+    display: &str,
+    spec_name: &str,
+) -> Result<String, String> {
+    generate_source_from(SpecDocument::parse(text, display), display, spec_name)
+}
+
+fn generate_source_from(
+    document: Result<SpecDocument, Box<Diagnostic>>,
+    display: &str,
+    spec_name: &str,
+) -> Result<String, String> {
+    let result = document.map_err(|d| (None, vec![*d])).and_then(|document| {
+        let openapi =
+            generation_problems(&document).map_err(|found| (Some(document.text.clone()), found))?;
+        client_source(spec_name, &document.text, &openapi).map_err(|e| {
+            (
+                Some(document.text.clone()),
+                vec![generation_failure(&document, &e)],
+            )
+        })
+    });
     result.map_err(|(text, diagnostics)| {
         let source = |file: &str| (file == display).then(|| text.clone()).flatten();
         format!(
