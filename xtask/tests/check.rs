@@ -1,15 +1,11 @@
 //! `cargo xtask` as a process: the corpus of broken specs and changed pages (diagnostics compared
 //! with golden files) and diff on revisions made here. Publishing is tested in publish.rs.
 
+mod common;
+use common::{git, workspace_root};
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
 
 fn xtask(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_xtask"))
@@ -288,23 +284,6 @@ fn json_output_carries_file_line_pointer_expected_and_found() {
     );
     assert!(first["found"].as_str().unwrap().contains("1"));
     assert!(first["expected"].is_string());
-}
-
-fn git(repo: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(repo)
-        .status()
-        .unwrap();
-    assert!(status.success(), "git {args:?}");
 }
 
 #[test]

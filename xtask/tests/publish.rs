@@ -2,17 +2,13 @@
 //! atomicity on a broken spec, documentation pointers turned into URLs, and earlier versions
 //! kept.
 
+mod common;
+use common::workspace_root;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use sha2::Digest;
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
 
 fn xtask(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_xtask"))
