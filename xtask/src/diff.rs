@@ -526,20 +526,26 @@ fn compare_parameters(
             }
             continue;
         };
-        match (old_p["required"] == true, required) {
-            (false, true) => out.push(Change::new(
-                format!("~ {label}: optional -> required"),
-                Level::Major,
-                Level::Major,
-            )),
-            (true, false) => out.push(Change::new(
-                format!("~ {label}: required -> optional"),
-                Level::Minor,
-                Level::Minor,
-            )),
-            _ => {}
-        }
+        required_flag_change(&label, old_p["required"] == true, required, out);
         compare_schema(&label, &old_p["schema"], &p["schema"], REQUEST, out);
+    }
+}
+
+/// A parameter or request body the client sends: becoming required breaks callers that left it
+/// out; becoming optional breaks nobody.
+fn required_flag_change(label: &str, was: bool, is: bool, out: &mut Vec<Change>) {
+    match (was, is) {
+        (false, true) => out.push(Change::new(
+            format!("~ {label}: optional -> required"),
+            Level::Major,
+            Level::Major,
+        )),
+        (true, false) => out.push(Change::new(
+            format!("~ {label}: required -> optional"),
+            Level::Minor,
+            Level::Minor,
+        )),
+        _ => {}
     }
 }
 
@@ -571,19 +577,12 @@ fn compare_request_body(id: &str, old: &Value, new: &Value, out: &mut Vec<Change
             out.push(Change::new(format!("+ {label} added"), wire, rust));
         }
         (false, false) => {
-            match (old["required"] == true, new["required"] == true) {
-                (false, true) => out.push(Change::new(
-                    format!("~ {label}: optional -> required"),
-                    Level::Major,
-                    Level::Major,
-                )),
-                (true, false) => out.push(Change::new(
-                    format!("~ {label}: required -> optional"),
-                    Level::Minor,
-                    Level::Minor,
-                )),
-                _ => {}
-            }
+            required_flag_change(
+                &label,
+                old["required"] == true,
+                new["required"] == true,
+                out,
+            );
             if let (Some(a), Some(b)) = (media_schema(old), media_schema(new)) {
                 compare_schema(&label, a, b, REQUEST, out);
             }
