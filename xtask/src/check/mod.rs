@@ -91,43 +91,88 @@ pub fn check_all(spec_dir: &Path, display_prefix: &str, cache: Option<&Generatio
         );
     }
     let targets = crate::generate::targets(spec_dir, display_prefix);
-    for api in present {
-        let display = format!("{display_prefix}/{}", api.spec_file);
-        let committed = targets
-            .iter()
-            .find(|target| target.api == api)
-            .map(|target| Committed {
-                text: std::fs::read_to_string(&target.file).ok(),
-                display: target.display.clone(),
-                spec_name: target.spec_name(),
-            });
-        if let Some(Committed {
-            text: Some(text),
-            display,
-            ..
-        }) = &committed
-        {
-            report.sources.insert(display.clone(), text.clone());
-        }
-        let path = spec_dir.join(api.spec_file);
-        // Read once: the renderer shows its lines even when it does not parse.
-        let parsed = SpecDocument::read(&path, &display).and_then(|text| {
-            report.sources.insert(display.clone(), text.clone());
-            SpecDocument::parse(text, &display)
-        });
-        match parsed {
-            Err(d) => report.diagnostics.push(*d),
-            Ok(document) => {
-                let pages = documentation::PageStore::new(spec_dir, display_prefix);
-                report
-                    .diagnostics
-                    .extend(check_spec(&document, &pages, committed.as_ref(), cache));
-                report.sources.extend(pages.into_sources());
-                report.specs.push(CheckedSpec { api, document });
-            }
-        }
+    // The specs share nothing, so each is checked on its own thread (most of a run is spent in
+    // them); the results are gathered in registry order, so the output does not depend on timing.
+    let outcomes: Vec<SpecOutcome> = std::thread::scope(|scope| {
+        let running: Vec<_> = present
+            .into_iter()
+            .map(|api| {
+                let targets = &targets;
+                scope.spawn(move || check_one(api, spec_dir, display_prefix, targets, cache))
+            })
+            .collect();
+        running
+            .into_iter()
+            .map(|thread| {
+                thread
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    for outcome in outcomes {
+        report.sources.extend(outcome.sources);
+        report.diagnostics.extend(outcome.diagnostics);
+        report.specs.extend(outcome.spec);
     }
     report
+}
+
+/// What checking one spec found, and the texts its diagnostics may show.
+struct SpecOutcome {
+    sources: HashMap<String, String>,
+    diagnostics: Vec<Diagnostic>,
+    spec: Option<CheckedSpec>,
+}
+
+/// Every check of the spec of `api` under `spec_dir`.
+fn check_one(
+    api: &'static Api,
+    spec_dir: &Path,
+    display_prefix: &str,
+    targets: &[crate::generate::Target],
+    cache: Option<&GenerationCache>,
+) -> SpecOutcome {
+    let mut outcome = SpecOutcome {
+        sources: HashMap::new(),
+        diagnostics: Vec::new(),
+        spec: None,
+    };
+    let display = format!("{display_prefix}/{}", api.spec_file);
+    let committed = targets
+        .iter()
+        .find(|target| target.api == api)
+        .map(|target| Committed {
+            text: std::fs::read_to_string(&target.file).ok(),
+            display: target.display.clone(),
+            spec_name: target.spec_name(),
+        });
+    if let Some(Committed {
+        text: Some(text),
+        display,
+        ..
+    }) = &committed
+    {
+        outcome.sources.insert(display.clone(), text.clone());
+    }
+    let path = spec_dir.join(api.spec_file);
+    // Read once: the renderer shows its lines even when it does not parse.
+    let parsed = SpecDocument::read(&path, &display).and_then(|text| {
+        outcome.sources.insert(display.clone(), text.clone());
+        SpecDocument::parse(text, &display)
+    });
+    match parsed {
+        Err(d) => outcome.diagnostics.push(*d),
+        Ok(document) => {
+            let pages = documentation::PageStore::new(spec_dir, display_prefix);
+            outcome
+                .diagnostics
+                .extend(check_spec(&document, &pages, committed.as_ref(), cache));
+            outcome.sources.extend(pages.into_sources());
+            outcome.spec = Some(CheckedSpec { api, document });
+        }
+    }
+    outcome
 }
 
 /// A client crate's committed generated file.
