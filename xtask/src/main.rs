@@ -1,26 +1,13 @@
 //! `cargo xtask`: proves the specs agree with the vendor documentation pages, publishes them,
 //! and shows what a spec change means for users of the generated clients.
 
-mod cache;
-mod check;
-mod diff;
-mod facts;
-mod generate;
-/// Byte-level mutations for the no-panic property tests (shared with the library crates' tests).
-#[cfg(test)]
-#[path = "../../testsupport/mutation.rs"]
-mod mutation;
-mod pages;
-mod publish;
-mod refresh;
-mod release;
-
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
-use crate::cache::GenerationCache;
+use xtask::cache::GenerationCache;
+use xtask::{Format, diff, facts, generate, publish, release, run_check, workspace_root};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -70,21 +57,21 @@ enum Command {
     /// definition (source.download) again, store each in the form the check reads, print a diff
     /// of what changed in each source, then run the check and exit with its status. Changes are
     /// written only when every download and conversion succeeded; otherwise nothing is written
-    /// and the command exits 1.
+    /// and the command exits 1. Runs the `xtask-refresh` package, which holds the HTTP client
+    /// and HTML parser the other commands do not need.
     Refresh(RefreshArgs),
 }
 
 #[derive(Debug, clap::Args)]
+#[command(disable_help_flag = true)]
 struct RefreshArgs {
-    /// Only the sources of this API (css, dws, alibaba-es).
-    #[arg(long, value_name = "API")]
-    only: Option<String>,
-    /// The folder holding the specs, docs/ and facts/.
-    #[arg(long, default_value = "spec", value_name = "DIR")]
-    spec_dir: PathBuf,
-    /// The date written into changed facts files (YYYY-MM-DD); today (UTC) by default.
-    #[arg(long, value_name = "DATE")]
-    retrieved: Option<String>,
+    /// The arguments of `xtask-refresh` (`cargo xtask refresh --help` lists them).
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "ARGS"
+    )]
+    args: Vec<std::ffi::OsString>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -110,12 +97,6 @@ struct FactsArgs {
     /// The facts file to write, e.g. spec/facts/css/ListSnapshots.json.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum Format {
-    Human,
-    Json,
 }
 
 #[derive(Debug, clap::Args)]
@@ -167,20 +148,12 @@ struct ReleaseArgs {
     spec_dir: PathBuf,
 }
 
-/// Runs from the workspace root whatever the caller's directory, so `spec` means the same thing.
-fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(PathBuf::from)
-        .unwrap_or_default()
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = workspace_root();
     match cli.command {
         Command::Check(args) => run_check(&root.join(&args.spec_dir), &args.spec_dir, args.format),
-        Command::Refresh(args) => refresh(&root, &args),
+        Command::Refresh(args) => refresh(&root, &args.args),
         Command::Generate(args) => {
             match generate::generate(
                 &root.join(&args.spec_dir),
@@ -266,68 +239,6 @@ fn main() -> ExitCode {
     }
 }
 
-/// Runs every check on the specs in `spec_dir` (shown as `shown`), prints the report, and says
-/// whether they passed.
-fn run_check(spec_dir: &std::path::Path, shown: &std::path::Path, format: Format) -> ExitCode {
-    let cache = GenerationCache::beside_binary();
-    let report = check::check_all(spec_dir, &shown.display().to_string(), cache.as_ref());
-    match format {
-        Format::Json => print!(
-            "{}",
-            snapspec_codegen::diag::render_json(&report.diagnostics)
-        ),
-        Format::Human => print!("{}", report.render_human()),
-    }
-    if report.passed() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
-}
-
-fn refresh(root: &std::path::Path, args: &RefreshArgs) -> ExitCode {
-    let spec_dir = root.join(&args.spec_dir);
-    let today = refresh::today();
-    let retrieved = args.retrieved.as_deref().unwrap_or(&today);
-    if !facts::is_date(retrieved) {
-        eprintln!("error: --retrieved `{retrieved}` is not a date: write it as YYYY-MM-DD");
-        return ExitCode::FAILURE;
-    }
-    let options = refresh::Options {
-        spec_dir: &spec_dir,
-        display_prefix: &args.spec_dir.display().to_string(),
-        only: args.only.as_deref(),
-        retrieved,
-    };
-    let outcome = match refresh::collect(&options).and_then(|outcome| {
-        refresh::write(&outcome)?;
-        Ok(outcome)
-    }) {
-        Ok(outcome) => outcome,
-        Err(message) => {
-            for line in message.lines() {
-                eprintln!("error: {line}");
-            }
-            eprintln!("refresh: nothing was written; the stored captures are as they were");
-            return ExitCode::FAILURE;
-        }
-    };
-    for (_, _, diff) in &outcome.changed {
-        print!("{diff}");
-    }
-    for shown in &outcome.not_downloadable {
-        println!("kept {shown}: it records no source.download (written from an SDK model)");
-    }
-    println!(
-        "refresh: {} sources, {} changed, {} unchanged",
-        outcome.sources,
-        outcome.changed.len(),
-        outcome.sources - outcome.changed.len()
-    );
-    println!("refresh: running the check");
-    run_check(&spec_dir, &args.spec_dir, Format::Human)
-}
-
 fn write_facts(args: &FactsArgs) -> Result<(), String> {
     let text = std::fs::read_to_string(&args.definition)
         .map_err(|e| format!("cannot read {}: {e}", args.definition.display()))?;
@@ -355,4 +266,30 @@ fn write_facts(args: &FactsArgs) -> Result<(), String> {
             let _ = std::fs::remove_file(&staging);
             format!("cannot write {}: {e}", out.display())
         })
+}
+
+/// `cargo xtask refresh`: runs `xtask-refresh` through the cargo that runs this xtask, from the
+/// workspace root, and exits with its status.
+fn refresh(root: &std::path::Path, args: &[std::ffi::OsString]) -> ExitCode {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = std::process::Command::new(&cargo)
+        .args(["run", "--quiet", "--package", "xtask-refresh", "--"])
+        .args(args)
+        .current_dir(root)
+        .status();
+    match status {
+        Ok(status) => match status.code() {
+            Some(0) => ExitCode::SUCCESS,
+            Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+            // Ended by a signal: a failure.
+            None => ExitCode::FAILURE,
+        },
+        Err(e) => {
+            eprintln!(
+                "error: cannot run `{} run --package xtask-refresh`: {e}; run it from the workspace root",
+                std::path::Path::new(&cargo).display()
+            );
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -25,7 +25,7 @@
 mod deref;
 mod html;
 mod openapi31;
-pub(crate) mod pointers;
+pub mod pointers;
 mod yaml;
 
 use std::collections::BTreeMap;

@@ -5,11 +5,13 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The workspace the xtask belongs to (its `spec/` is the real one).
+/// The workspace the xtask belongs to (its `spec/` is the real one): the nearest folder above the
+/// test's package that holds `Cargo.lock` (the xtask and xtask-refresh tests share this file).
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
+        .ancestors()
+        .find(|dir| dir.join("Cargo.lock").is_file())
+        .expect("the package is inside the workspace")
         .to_path_buf()
 }
 

@@ -6,6 +6,7 @@
 //! `DeleteSnapshot` (CSS and DWS) as mirrored in github.com/mingyang91/huawei-cloud-api-definitions
 //! at commit e05e9a02eed3a8449e77f61895b1971900ea0091, the commit the facts files were read from.
 
+#[path = "../../tests/common/mod.rs"]
 mod common;
 use common::{copy_dir, workspace_root};
 
@@ -134,8 +135,8 @@ fn spec_copy(dir: &Path, base: &str) -> (PathBuf, HashMap<String, (u16, Vec<u8>)
 }
 
 fn refresh(spec: &Path, extra: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["refresh", "--retrieved", "2026-12-03", "--spec-dir"])
+    Command::new(env!("CARGO_BIN_EXE_xtask-refresh"))
+        .args(["--retrieved", "2026-12-03", "--spec-dir"])
         .arg(spec)
         .args(extra)
         .current_dir(workspace_root())

@@ -18,8 +18,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::facts::{self, DefinitionFormat};
-use crate::pages::read_page;
+use xtask::facts::{self, DefinitionFormat};
+use xtask::pages::read_page;
 
 /// How a downloaded page becomes its capture.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,11 +188,11 @@ fn sources(options: &Options<'_>) -> Result<(Vec<Source>, Vec<String>), String> 
 
     let sources_path = options
         .spec_dir
-        .join(crate::publish::pointers::PAGE_SOURCES);
+        .join(xtask::publish::pointers::PAGE_SOURCES);
     let shown = format!(
         "{}/{}",
         options.display_prefix,
-        crate::publish::pointers::PAGE_SOURCES
+        xtask::publish::pointers::PAGE_SOURCES
     );
     let text =
         std::fs::read_to_string(&sources_path).map_err(|e| format!("cannot read {shown}: {e}"))?;
@@ -445,6 +445,6 @@ mod tests {
         // 2100 is not.
         assert_eq!(civil_date(47_540), (2100, 2, 28));
         assert_eq!(civil_date(47_541), (2100, 3, 1));
-        assert!(crate::facts::is_date(&today()));
+        assert!(xtask::facts::is_date(&today()));
     }
 }

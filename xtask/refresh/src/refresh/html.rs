@@ -210,7 +210,7 @@ fn table(node: NodeRef<'_>, out: &mut Writer) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pages::{ExampleKind, Location, read_page};
+    use xtask::pages::{ExampleKind, Location, read_page};
 
     /// A vendor page in the shape the Huawei and Alibaba help sites serve: navigation, headings,
     /// a parameter table whose cells are left unclosed and hold markup, a JSON example in a
