@@ -334,12 +334,17 @@ fn main() -> ExitCode {
             return ExitCode::from(4);
         }
     };
+    // The emulator is a server: stopped, it has no answer to print (an API call prints its
+    // answer as JSON, `null` for an empty body).
+    let prints_answer = !matches!(cli.command, Command::Emulate(_));
     match runtime.block_on(run(cli)) {
         Ok(answer) => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&answer).expect("a JSON value serializes")
-            );
+            if prints_answer {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&answer).expect("a JSON value serializes")
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(failure) => {

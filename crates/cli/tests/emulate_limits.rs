@@ -38,7 +38,8 @@ fn emulate(extra: &[&str]) -> Emulator {
         .args(["emulate", "--listen", &listen])
         .args(extra)
         .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
+        // Piped, so that a test can read what it printed; it prints nothing while serving.
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
@@ -103,7 +104,7 @@ fn a_max_snapshots_that_is_not_a_count_is_refused() {
 }
 
 /// SIGTERM while a slow create (`--latency-ms`) is in flight: the emulator stops accepting
-/// connections at once, answers the create, and exits successfully.
+/// connections at once, answers the create, and exits successfully, printing nothing on stdout.
 #[cfg(unix)]
 #[test]
 fn sigterm_finishes_the_request_in_flight_then_exits() {
@@ -141,4 +142,8 @@ fn sigterm_finishes_the_request_in_flight_then_exits() {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(status.success(), "exit status after SIGTERM: {status}");
+    let mut printed = String::new();
+    std::io::Read::read_to_string(&mut emulator.child.stdout.take().unwrap(), &mut printed)
+        .unwrap();
+    assert_eq!(printed, "", "a stopped emulator prints no answer on stdout");
 }

@@ -512,3 +512,34 @@ async fn every_documented_status_of_the_lifecycle_operations_can_be_forced() {
         );
     }
 }
+
+/// The emulator keeps each cluster's serialized list between requests (a list of 1,000 snapshots
+/// is 340 kB of JSON): a create, a delete, and a status reached with time alone must each show in
+/// the very next list, and a change to one cluster leaves the other's list as it was.
+#[tokio::test]
+async fn a_list_asked_again_shows_every_change_since_the_last() {
+    let client = start(&[]).await;
+    let names = |listed: Vec<ListSnapshotBackupsResp>| -> Vec<String> {
+        listed.into_iter().filter_map(|s| s.name).collect()
+    };
+    let first = create(&client, "c1", "snapshot_001").await;
+    create(&client, "c2", "other_001").await;
+    assert_eq!(names(list(&client, "c1").await), ["snapshot_001"]);
+    assert_eq!(names(list(&client, "c1").await), ["snapshot_001"]);
+
+    create(&client, "c1", "snapshot_002").await;
+    assert_eq!(
+        names(list(&client, "c1").await),
+        ["snapshot_002", "snapshot_001"]
+    );
+
+    assert_eq!(delete(&client, "c1", &first).await.expect("deleted"), 200);
+    assert_eq!(names(list(&client, "c1").await), ["snapshot_002"]);
+    assert_eq!(names(list(&client, "c2").await), ["other_001"]);
+
+    let building = list(&client, "c1").await.remove(0);
+    assert_eq!(building.status.as_deref(), Some("BUILDING"));
+    tokio::time::sleep(DURATION + Duration::from_millis(100)).await;
+    let completed = list(&client, "c1").await.remove(0);
+    assert_eq!(completed.status.as_deref(), Some("COMPLETED"));
+}
