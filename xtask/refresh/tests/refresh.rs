@@ -144,6 +144,15 @@ fn refresh(spec: &Path, extra: &[&str]) -> Output {
         .unwrap()
 }
 
+/// Points the two DeleteSnapshot facts files' download URLs from `base` to the server at `live`.
+fn download_facts_from(spec: &Path, base: &str, live: &str) {
+    for api in ["css", "dws"] {
+        let path = spec.join(format!("facts/{api}/DeleteSnapshot.json"));
+        let facts = std::fs::read_to_string(&path).unwrap().replace(base, live);
+        std::fs::write(&path, facts).unwrap();
+    }
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -301,13 +310,7 @@ fn an_http_error_or_a_closed_port_changes_no_stored_file() {
         1,
     );
     std::fs::write(&sources_path, moved).unwrap();
-    for api in ["css", "dws"] {
-        let path = spec.join(format!("facts/{api}/DeleteSnapshot.json"));
-        let facts = std::fs::read_to_string(&path)
-            .unwrap()
-            .replace(&base, &live);
-        std::fs::write(&path, facts).unwrap();
-    }
+    download_facts_from(&spec, &base, &live);
     let before = tree(&spec);
 
     let output = refresh(&spec, &[]);
@@ -361,13 +364,7 @@ fn a_body_that_cannot_be_read_is_refused_and_nothing_is_written() {
         .unwrap()
         .replace(&base, &live);
     std::fs::write(&sources_path, sources).unwrap();
-    for api in ["css", "dws"] {
-        let path = spec.join(format!("facts/{api}/DeleteSnapshot.json"));
-        let facts = std::fs::read_to_string(&path)
-            .unwrap()
-            .replace(&base, &live);
-        std::fs::write(&path, facts).unwrap();
-    }
+    download_facts_from(&spec, &base, &live);
     let before = tree(&spec);
 
     let output = refresh(&spec, &[]);
