@@ -17,7 +17,10 @@ use axum::routing::{delete, get, post};
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
-use crate::{Api, Emulator, RequestId, decode, json_answer, json_response, model, vendor_error};
+use crate::{
+    Api, Emulator, Listing, RequestId, decode, json_answer, json_response, model,
+    next_status_change, vendor_error,
+};
 use crate::{now_created, now_millis};
 
 /// CSS state: (project, cluster) -> that cluster's snapshots, configuration and policy.
@@ -32,23 +35,6 @@ impl Store {
         let cluster = self.clusters.entry((project_id, cluster_id)).or_default();
         cluster.listing = None;
         cluster
-    }
-}
-
-/// A cluster's ListSnapshots answer as last serialized, and until when it stays true: the
-/// snapshots' statuses change with time alone, so it holds until the next `BUILDING` snapshot
-/// finishes (`None`: none is building), or until a request changes the cluster.
-///
-/// Why: a list of 1,000 snapshots is about 340 kB of JSON, and building it again for every
-/// request costs ten times what sending it does.
-struct Listing {
-    body: Bytes,
-    valid_until: Option<Instant>,
-}
-
-impl Listing {
-    fn is_current(&self, now: Instant) -> bool {
-        self.valid_until.is_none_or(|until| now < until)
     }
 }
 
@@ -452,34 +438,20 @@ async fn css_list_snapshots(
         .clusters
         .entry((project_id, cluster_id.clone()))
         .or_default();
-    let body = match &cluster.listing {
-        Some(listing) if listing.is_current(now) => listing.body.clone(),
-        _ => {
-            let backups = cluster
-                .snapshots
-                .iter()
-                .rev()
-                .map(|s| s.listed(&cluster_id, duration))
-                .collect();
-            let body = Bytes::from(
-                serde_json::to_vec(&ListSnapshotsResponse {
-                    backups: Some(backups),
-                })
-                .unwrap_or_default(),
-            );
-            let valid_until = cluster
-                .snapshots
-                .iter()
-                .map(|s| s.created_at + duration)
-                .filter(|done| *done > now)
-                .min();
-            cluster.listing = Some(Listing {
-                body: body.clone(),
-                valid_until,
-            });
-            body
-        }
-    };
+    let body = Listing::answer(&mut cluster.listing, now, || {
+        let backups = cluster
+            .snapshots
+            .iter()
+            .rev()
+            .map(|s| s.listed(&cluster_id, duration))
+            .collect();
+        let body = serde_json::to_vec(&ListSnapshotsResponse {
+            backups: Some(backups),
+        })
+        .unwrap_or_default();
+        let created = cluster.snapshots.iter().map(|s| s.created_at);
+        (body, next_status_change(created, duration, now))
+    });
     drop(store);
     json_response(StatusCode::OK, body)
 }

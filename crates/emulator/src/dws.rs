@@ -16,7 +16,10 @@ use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
-use crate::{Api, Emulator, EmulatorConfig, RequestId, decode, json_answer, model, vendor_error};
+use crate::{
+    Api, Emulator, EmulatorConfig, Listing, RequestId, decode, json_answer, json_response, model,
+    next_status_change, vendor_error,
+};
 
 /// DWS state: project -> its snapshots, oldest first.
 #[derive(Default)]
@@ -25,6 +28,18 @@ pub(crate) struct Store {
     /// (project, cluster, lowercase name) of every stored snapshot: a create checks for a
     /// duplicate without scanning the project's snapshots.
     names: HashSet<(String, String, String)>,
+    /// The last ListSnapshots answer of each project that has snapshots, while nothing has
+    /// changed it.
+    listings: HashMap<String, Option<Listing>>,
+}
+
+impl Store {
+    /// The project's snapshots, for a request that may change them: the project's remembered
+    /// listing is dropped.
+    fn snapshots_to_change(&mut self, project_id: String) -> &mut Vec<Record> {
+        self.listings.remove(&project_id);
+        self.snapshots.entry(project_id).or_default()
+    }
 }
 
 /// One snapshot as the emulator remembers it.
@@ -367,7 +382,7 @@ async fn dws_create_snapshot(
         }
         store.dws.names.insert(key);
         store.snapshots += 1;
-        let snapshots = store.dws.snapshots.entry(project_id).or_default();
+        let snapshots = store.dws.snapshots_to_change(project_id);
         snapshots.push(Record {
             id: id.clone(),
             name,
@@ -409,22 +424,34 @@ async fn dws_list_snapshots(
     Path(project_id): Path<String>,
 ) -> Response {
     let config = &emulator.0.config;
-    let snapshots: Vec<DwsSnapshotView> = emulator
-        .store()
-        .dws
-        .snapshots
-        .get(&project_id)
-        .into_iter()
-        .flatten()
-        .map(|record| record.view(config))
-        .collect();
-    json_answer(
-        StatusCode::OK,
-        &DwsListSnapshotsResponse {
+    let serialize = |records: &[Record]| {
+        let snapshots: Vec<DwsSnapshotView> =
+            records.iter().map(|record| record.view(config)).collect();
+        serde_json::to_vec(&DwsListSnapshotsResponse {
             count: i32::try_from(snapshots.len()).unwrap_or(i32::MAX),
             snapshots,
-        },
-    )
+        })
+        .unwrap_or_default()
+    };
+    let now = Instant::now();
+    let mut guard = emulator.store();
+    let store = &mut guard.dws;
+    // Only a project with snapshots keeps its answer: any project id can be asked for.
+    let body = match store.snapshots.get(&project_id) {
+        None => Bytes::from(serialize(&[])),
+        Some(records) => {
+            let slot = store.listings.entry(project_id).or_default();
+            Listing::answer(slot, now, || {
+                let created = records.iter().map(|record| record.created);
+                (
+                    serialize(records),
+                    next_status_change(created, config.snapshot_duration, now),
+                )
+            })
+        }
+    };
+    drop(guard);
+    json_response(StatusCode::OK, body)
 }
 
 #[utoipa::path(
@@ -493,7 +520,7 @@ async fn dws_delete_snapshot(
         let mut guard = emulator.store();
         let whole = &mut *guard;
         let store = &mut whole.dws;
-        let snapshots = store.snapshots.entry(project_id.clone()).or_default();
+        let snapshots = store.snapshots_to_change(project_id.clone());
         match snapshots.iter().position(|s| s.id == snapshot_id) {
             Some(i) => {
                 let deleted = snapshots.remove(i);

@@ -381,3 +381,38 @@ async fn every_documented_status_of_the_new_operations_can_be_forced() {
         );
     }
 }
+
+/// The emulator keeps each project's serialized list between requests: a create, a delete, and a
+/// status reached with time alone must each show in the very next list, and a change in one
+/// project leaves another project's list as it was.
+#[tokio::test]
+async fn a_list_asked_again_shows_every_change_since_the_last() {
+    const OTHER: &str = "0b5c1e2a9d3f4e6a8b7c6d5e4f3a2b1c";
+    let base = start(&[]).await;
+    let dws = client(&base);
+    let names = |listed: types::ListSnapshotsResponse| -> Vec<String> {
+        listed.snapshots.into_iter().map(|s| s.name).collect()
+    };
+    let first = create(&dws, PROJECT, "c1", "Nightly-1").await;
+    create(&dws, OTHER, "c9", "Other-1").await;
+    assert_eq!(names(list(&dws, PROJECT).await), ["Nightly-1"]);
+    assert_eq!(names(list(&dws, PROJECT).await), ["Nightly-1"]);
+
+    create(&dws, PROJECT, "c1", "Nightly-2").await;
+    assert_eq!(names(list(&dws, PROJECT).await), ["Nightly-1", "Nightly-2"]);
+
+    let deleted = dws
+        .delete_snapshot()
+        .project_id(PROJECT)
+        .snapshot_id(&first)
+        .send()
+        .await
+        .expect("deleted");
+    assert_eq!(deleted.status().as_u16(), 202);
+    assert_eq!(names(list(&dws, PROJECT).await), ["Nightly-2"]);
+    assert_eq!(names(list(&dws, OTHER).await), ["Other-1"]);
+
+    assert_eq!(list(&dws, PROJECT).await.snapshots[0].status, "CREATING");
+    tokio::time::sleep(DURATION + Duration::from_millis(100)).await;
+    assert_eq!(list(&dws, PROJECT).await.snapshots[0].status, "AVAILABLE");
+}
