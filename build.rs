@@ -1,6 +1,6 @@
 //! Embeds the spec of every enabled client, with its sha256 digest, so that `snapspec::specs()`
 //! hands a consumer the exact document the client was generated from. Its one build dependency,
-//! `snapspec-build`, has no dependencies (the code generator is not built for this crate).
+//! `snapspec-build`, needs only `sha2` and `hex` (the code generator is not built for this crate).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;

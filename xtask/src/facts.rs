@@ -42,13 +42,10 @@ impl DefinitionFormat {
 
     /// The format a facts file's `source.format` names.
     pub fn from_name(name: &str) -> Option<DefinitionFormat> {
-        [
-            DefinitionFormat::HuaweiApiExplorer,
-            DefinitionFormat::HuaweiSdkModel,
-            DefinitionFormat::AlibabaApiMetadata,
-        ]
-        .into_iter()
-        .find(|format| format.name() == name)
+        <DefinitionFormat as clap::ValueEnum>::value_variants()
+            .iter()
+            .copied()
+            .find(|format| format.name() == name)
     }
 }
 

@@ -25,13 +25,6 @@ pub struct Target {
     pub display: String,
 }
 
-impl Target {
-    /// The spec as the generated file's header names it: as the workspace names it.
-    pub fn spec_name(&self) -> String {
-        format!("spec/{}", self.api.spec_file)
-    }
-}
-
 /// The client crates of the specs in `spec_dir` (shown as `display_prefix`) whose crate folder
 /// exists beside it.
 pub fn targets(spec_dir: &Path, display_prefix: &str) -> Vec<Target> {
@@ -79,7 +72,7 @@ pub fn generate(spec_dir: &Path, display_prefix: &str) -> Result<Vec<Outcome>, S
     let mut sources = Vec::new();
     let mut failures = String::new();
     for target in &targets {
-        match snapspec_codegen::generate_source(&target.spec, &target.spec_name()) {
+        match snapspec_codegen::generate_source(&target.spec, &target.api.spec_name()) {
             Ok(source) => sources.push(source),
             Err(report) => failures.push_str(&report),
         }

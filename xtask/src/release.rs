@@ -441,7 +441,7 @@ pub fn release(root: &Path, spec_dir: &Path, dry_run: bool) -> Result<String, St
                 let source = snapspec_codegen::generate_source_from_text(
                     edited.clone(),
                     &spec_rel_text,
-                    &format!("spec/{}", api.spec_file),
+                    &api.spec_name(),
                 )?;
                 staged.set(generated, source);
             }

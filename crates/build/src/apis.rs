@@ -23,6 +23,12 @@ impl Api {
         format!("crates/{}", self.name)
     }
 
+    /// The spec as the workspace names it (`spec/dws.yaml`): the name a generated file's header
+    /// carries, whichever folder the spec was generated from.
+    pub fn spec_name(&self) -> String {
+        format!("spec/{}", self.spec_file)
+    }
+
     /// The feature as cargo exposes it to build scripts (`CARGO_FEATURE_ALIBABA_ES`).
     pub fn feature_env(&self) -> String {
         format!(

@@ -97,8 +97,8 @@ pub fn check_all(spec_dir: &Path, display_prefix: &str, cache: Option<&Generatio
         let running: Vec<_> = present
             .into_iter()
             .map(|api| {
-                let targets = &targets;
-                scope.spawn(move || check_one(api, spec_dir, display_prefix, targets, cache))
+                let target = targets.iter().find(|target| target.api == api);
+                scope.spawn(move || check_one(api, spec_dir, display_prefix, target, cache))
             })
             .collect();
         running
@@ -125,12 +125,13 @@ struct SpecOutcome {
     spec: Option<CheckedSpec>,
 }
 
-/// Every check of the spec of `api` under `spec_dir`.
+/// Every check of the spec of `api` under `spec_dir`; `target`, its client crate's generated file,
+/// if it has a client crate.
 fn check_one(
     api: &'static Api,
     spec_dir: &Path,
     display_prefix: &str,
-    targets: &[crate::generate::Target],
+    target: Option<&crate::generate::Target>,
     cache: Option<&GenerationCache>,
 ) -> SpecOutcome {
     let mut outcome = SpecOutcome {
@@ -139,14 +140,11 @@ fn check_one(
         spec: None,
     };
     let display = format!("{display_prefix}/{}", api.spec_file);
-    let committed = targets
-        .iter()
-        .find(|target| target.api == api)
-        .map(|target| Committed {
-            text: std::fs::read_to_string(&target.file).ok(),
-            display: target.display.clone(),
-            spec_name: target.spec_name(),
-        });
+    let committed = target.map(|target| Committed {
+        text: std::fs::read_to_string(&target.file).ok(),
+        display: target.display.clone(),
+        spec_name: api.spec_name(),
+    });
     if let Some(Committed {
         text: Some(text),
         display,
