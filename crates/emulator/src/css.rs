@@ -188,7 +188,9 @@ pub(crate) fn routes() -> Router<Emulator> {
         )
 }
 
-/// The state, locked for the duration of `f`.
+/// The cluster, locked for the duration of `f`, which may change it: its kept ListSnapshots
+/// answer is dropped (also by the policy read, which does not need that; a list after it is
+/// serialized once more).
 fn with_cluster<T>(
     emulator: &Emulator,
     project_id: String,
