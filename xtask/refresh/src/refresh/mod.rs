@@ -403,31 +403,14 @@ fn download(agent: &ureq::Agent, url: &str) -> Result<String, String> {
 
 /// Today's date (UTC), YYYY-MM-DD.
 pub fn today() -> String {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let (year, month, day) = civil_date(seconds / 86_400);
-    format!("{year:04}-{month:02}-{day:02}")
+    date_of(std::time::SystemTime::now())
 }
 
-/// The proleptic Gregorian date `days` days after 1970-01-01 (days to eras of 400 years, then
-/// to the year starting in March, so that the leap day comes last).
-fn civil_date(days: u64) -> (u64, u64, u64) {
-    let shifted = days + 719_468; // days from 0000-03-01
-    let era = shifted / 146_097;
-    let day_of_era = shifted % 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153; // 0 = March
-    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    };
-    let year = era * 400 + year_of_era + u64::from(month <= 2);
-    (year, month, day)
+/// The UTC date of `at`, YYYY-MM-DD: the date part of its RFC 3339 form.
+fn date_of(at: std::time::SystemTime) -> String {
+    let mut text = humantime::format_rfc3339_seconds(at).to_string();
+    text.truncate("YYYY-MM-DD".len());
+    text
 }
 
 #[cfg(test)]
@@ -436,15 +419,16 @@ mod tests {
 
     #[test]
     fn dates_are_counted_across_leap_years_and_centuries() {
-        assert_eq!(civil_date(0), (1970, 1, 1));
-        assert_eq!(civil_date(59), (1970, 3, 1));
+        let day = |n: u64| date_of(std::time::UNIX_EPOCH + Duration::from_secs(n * 86_400));
+        assert_eq!(day(0), "1970-01-01");
+        assert_eq!(day(59), "1970-03-01");
         // 2000 is a leap year (divisible by 400).
-        assert_eq!(civil_date(11_016), (2000, 2, 29));
-        assert_eq!(civil_date(11_017), (2000, 3, 1));
-        assert_eq!(civil_date(20_788), (2026, 12, 1));
+        assert_eq!(day(11_016), "2000-02-29");
+        assert_eq!(day(11_017), "2000-03-01");
+        assert_eq!(day(20_788), "2026-12-01");
         // 2100 is not.
-        assert_eq!(civil_date(47_540), (2100, 2, 28));
-        assert_eq!(civil_date(47_541), (2100, 3, 1));
+        assert_eq!(day(47_540), "2100-02-28");
+        assert_eq!(day(47_541), "2100-03-01");
         assert!(xtask::facts::is_date(&today()));
     }
 }
