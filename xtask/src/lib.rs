@@ -6,6 +6,7 @@ pub mod cache;
 pub mod check;
 pub mod diff;
 pub mod facts;
+pub mod files;
 pub mod generate;
 /// Byte-level mutations for the no-panic property tests (shared with the library crates' tests).
 #[cfg(test)]

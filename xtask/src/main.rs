@@ -253,19 +253,10 @@ fn write_facts(args: &FactsArgs) -> Result<(), String> {
         },
     )
     .map_err(|e| format!("{}: {e}", args.definition.display()))?;
-    // Written beside the target, then renamed over it: never a half-written facts file.
-    let out = &args.out;
-    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-    }
-    let staging = out.with_extension("json.partial");
-    std::fs::write(&staging, facts::render(&facts))
-        .and_then(|()| std::fs::rename(&staging, out))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&staging);
-            format!("cannot write {}: {e}", out.display())
-        })
+    // Never a half-written facts file.
+    let rendered = facts::render(&facts);
+    xtask::files::write_all_or_none([(args.out.as_path(), rendered.as_str())], "partial")
+        .map_err(|e| e.trim_end().to_string())
 }
 
 /// `cargo xtask refresh`: runs `xtask-refresh` through the cargo that runs this xtask, from the

@@ -308,31 +308,14 @@ impl Staged {
         }
     }
 
-    /// Writes every file beside its target, then renames them all; on any failure removes what
-    /// it staged and leaves the targets as they were.
+    /// Writes every file, all or none ([`crate::files::write_all_or_none`]).
     fn commit(&self) -> Result<(), String> {
-        let staging: Vec<PathBuf> = self
-            .0
-            .iter()
-            .map(|(p, _)| {
-                let mut name = p.file_name().unwrap_or_default().to_os_string();
-                name.push(".release-partial");
-                p.with_file_name(name)
-            })
-            .collect();
-        for ((path, text), stage) in self.0.iter().zip(&staging) {
-            if let Err(e) = std::fs::write(stage, text) {
-                staging.iter().for_each(|s| {
-                    let _ = std::fs::remove_file(s);
-                });
-                return Err(format!("cannot write {}: {e}\n", path.display()));
-            }
-        }
-        for ((path, _), stage) in self.0.iter().zip(&staging) {
-            std::fs::rename(stage, path)
-                .map_err(|e| format!("cannot replace {}: {e}\n", path.display()))?;
-        }
-        Ok(())
+        crate::files::write_all_or_none(
+            self.0
+                .iter()
+                .map(|(path, text)| (path.as_path(), text.as_str())),
+            "release-partial",
+        )
     }
 }
 

@@ -136,40 +136,15 @@ pub fn collect(options: &Options<'_>) -> Result<Outcome, String> {
     }
 }
 
-/// Writes every changed file: all of them beside their targets first, then each renamed over its
-/// target, so that no file is ever half written and a failure before the renames changes nothing.
+/// Writes every changed file, all or none ([`xtask::files::write_all_or_none`]).
 pub fn write(outcome: &Outcome) -> Result<(), String> {
-    let mut staged: Vec<(PathBuf, &Path)> = Vec::new();
-    for (path, text, _) in &outcome.changed {
-        let mut name = path.file_name().unwrap_or_default().to_os_string();
-        name.push(".refresh-partial");
-        let staging = path.with_file_name(name);
-        let written = path
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| std::fs::write(&staging, text));
-        if let Err(e) = written {
-            let _ = std::fs::remove_file(&staging);
-            for (staging, _) in &staged {
-                let _ = std::fs::remove_file(staging);
-            }
-            return Err(format!(
-                "cannot write {}: {e}; nothing was changed",
-                staging.display()
-            ));
-        }
-        staged.push((staging, path));
-    }
-    for (staging, path) in &staged {
-        std::fs::rename(staging, path).map_err(|e| {
-            format!(
-                "cannot rename {} to {}: {e}",
-                staging.display(),
-                path.display()
-            )
-        })?;
-    }
-    Ok(())
+    xtask::files::write_all_or_none(
+        outcome
+            .changed
+            .iter()
+            .map(|(path, text, _)| (path.as_path(), text.as_str())),
+        "refresh-partial",
+    )
 }
 
 /// The sources under the spec folder, in a stable order, and the facts files that cannot be
